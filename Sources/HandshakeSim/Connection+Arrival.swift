@@ -1,0 +1,551 @@
+/// SEGMENT ARRIVES for a connection that exists (RFC 9293 §3.10.7.3 SYN-SENT and §3.10.7.4 the
+/// other states), step by step in the RFC's order. LISTEN and CLOSED are handled by the host,
+/// which owns listeners and answers for 4-tuples with no connection.
+extension Connection {
+  mutating func segmentArrives(_ seg: Segment, now: VirtualTime, _ fx: inout Effects) {
+    switch state {
+    case .closed, .listen:
+      return  // the host never routes here; nothing to do
+    case .synSent:
+      synSentArrives(seg, now: now, &fx)
+    default:
+      synchronizedArrives(seg, now: now, &fx)
+    }
+    if state != .closed {
+      output(now: now, &fx)
+      if ackNow { sendAck(now: now, &fx) }
+    }
+  }
+
+  /// Records what the peer's SYN offered and settles the options (RFC 7323 §2.2, RFC 2018 §2,
+  /// RFC 9293 §3.7.1).
+  mutating func learnPeerSynOptions(_ seg: Segment) {
+    let o = seg.options
+    irsValid = true
+    peerMSS = o.mss
+    peerWScale = o.windowScale
+    if passive {
+      // A SYN-ACK may only carry what the SYN offered.
+      if o.windowScale == nil { offeredWScale = nil }
+      if !o.sackPermitted { offeredSack = false }
+      if o.timestamps == nil { offeredTS = false }
+    }
+    wsOK = offeredWScale != nil && o.windowScale != nil
+    // RFC 7323 §2.3: a shift above 14 is used as 14.
+    sndWScale = wsOK ? min(o.windowScale ?? 0, 14) : 0
+    rcvWScale = wsOK ? (offeredWScale ?? 0) : 0
+    sackOK = offeredSack && o.sackPermitted
+    tsOK = offeredTS && o.timestamps != nil
+    if let ts = o.timestamps { tsRecent = ts.value }
+    settleMSS()
+  }
+
+  /// Each side sends at most what the peer announced (536 when it announced nothing), and Linux
+  /// no more than its own MSS; timestamps take 12 bytes of every segment (RFC 7323 §3).
+  mutating func settleMSS() {
+    let announced = Int(peerMSS ?? 536)
+    sndMSS = max(1, min(announced, Int(config.mss)) - (tsOK ? 12 : 0))
+  }
+
+  // MARK: - SYN-SENT (§3.10.7.3)
+
+  private mutating func synSentArrives(_ seg: Segment, now: VirtualTime, _ fx: inout Effects) {
+    let f = seg.flags
+    // First, the ACK bit.
+    var ackAcceptable = false
+    if f.contains(.ack) {
+      if seg.ack <= iss || seg.ack > sndNxt {
+        if !f.contains(.rst) {
+          fx.note(.badAckReset)
+          emit(
+            Segment(
+              source: localAddress, destination: remoteAddress, sourcePort: localPort,
+              destinationPort: remotePort, seq: seg.ack, flags: .rst), &fx)
+        } else {
+          fx.note(.rstIgnored)
+        }
+        return
+      }
+      ackAcceptable = sndUna < seg.ack && seg.ack <= sndNxt
+    }
+    // Second, the RST bit: acceptable only if it acknowledges our SYN (RFC 5961 §3).
+    if f.contains(.rst) {
+      if ackAcceptable {
+        fx.note(.rstAccepted)
+        pendingError = .refused
+        connectPending = false
+        tell(.connect, .refused, &fx)
+        setState(.closed, &fx)
+      } else {
+        fx.note(.rstIgnored)
+      }
+      return
+    }
+    // Fourth, the SYN bit.
+    guard f.contains(.syn) else { return }
+    irs = seg.seq
+    rcvNxt = seg.seq + 1
+    learnPeerSynOptions(seg)
+    if ackAcceptable {
+      acknowledge(upTo: seg.ack, now: now)
+    }
+    if sndUna > iss {
+      // Our SYN is acknowledged: ESTABLISHED. The SYN's window is never scaled.
+      sndWnd = UInt32(seg.window)
+      maxSndWnd = sndWnd
+      sndWl1 = seg.seq
+      sndWl2 = seg.ack
+      setState(.established, &fx)
+      connectPending = false
+      tell(.connect, .ok, &fx)
+      // RFC 6298 (5.7): after a retransmitted SYN, data starts with an RTO of 3 s.
+      if synRetransmitted {
+        srtt = nil
+        baseRTO = max(baseRTO, .seconds(3))
+      }
+      ackNow = true
+      if !seg.payload.isEmpty || f.contains(.fin) {
+        processTextAndFin(seg, now: now, &fx)
+      }
+    } else {
+      // Simultaneous open (§3.5 Figure 7): SYN-RECEIVED and <SEQ=ISS><ACK=RCV.NXT><CTL=SYN,ACK>.
+      sndWnd = UInt32(seg.window)
+      maxSndWnd = sndWnd
+      sndWl1 = seg.seq
+      setState(.synReceived, &fx)
+      let synAck = makeSegment(seq: iss, flags: [.syn, .ack], now: now)
+      emit(synAck, &fx)
+    }
+  }
+
+  /// Advances SND.UNA to `ack`, dropping what it covers from the retransmission queue and send
+  /// buffer, taking an RTT sample if the timed segment is covered (Karn's rule applies).
+  mutating func acknowledge(upTo ack: SeqNum, now: VirtualTime) {
+    guard sndUna < ack else { return }
+    if let t = timedSeq, t < ack {
+      sampleRTT(now - timedAt)
+      timedSeq = nil
+    }
+    sndUna = ack
+    var drop = 0
+    while drop < rtxQueue.count && rtxQueue[drop].end <= ack { drop += 1 }
+    if drop > 0 { rtxQueue.removeFirst(drop) }
+    if var first = rtxQueue.first, first.seq < ack {
+      // The peer took part of a segment (it trimmed to its window): keep the rest.
+      let cut = ack - first.seq
+      if first.syn {
+        first.syn = false
+        first.seq = first.seq + 1
+        first.dataLength -= cut - 1
+      } else {
+        first.seq = ack
+        first.dataLength -= cut
+      }
+      rtxQueue[0] = first
+    }
+    let before = sendBuffer.baseSeq
+    sendBuffer.acknowledge(upTo: ack)
+    bytesAcked += sendBuffer.baseSeq - before
+    backoff = 0
+    dupAcks = 0
+    persistBackoff = 0
+    rtxDeadline = rtxQueue.isEmpty ? nil : now + rto  // RFC 6298 (5.2), (5.3)
+  }
+
+  /// RFC 6298 (2.2), (2.3): SRTT, RTTVAR and RTO from a measurement.
+  mutating func sampleRTT(_ r: VirtualDuration) {
+    let m = max(r.micros, 1)
+    if let s = srtt {
+      rttvar = (3 * rttvar + abs(s - m)) / 4
+      srtt = (7 * s + m) / 8
+    } else {
+      srtt = m
+      rttvar = m / 2
+    }
+    let granularity: Int64 = 1000  // 1 ms clock
+    let value = VirtualDuration(micros: (srtt ?? m) + max(granularity, 4 * rttvar))
+    baseRTO = min(max(value, config.minRTO), config.maxRTO)
+  }
+
+  // MARK: - Synchronized states (§3.10.7.4)
+
+  private mutating func synchronizedArrives(_ seg: Segment, now: VirtualTime, _ fx: inout Effects) {
+    let f = seg.flags
+
+    // Linux answers a retransmitted SYN in SYN-RECEIVED by sending the SYN-ACK again.
+    if state == .synReceived && passive && f.contains(.syn) && !f.contains(.ack)
+      && !f.contains(.rst) && seg.seq == irs && config.synAckOnDuplicateSyn
+    {
+      fx.note(.duplicateSyn)
+      if let i = rtxQueue.firstIndex(where: { $0.syn }) {
+        retransmit(i, now: now, &fx)
+      }
+      return
+    }
+    // A retransmitted FIN in TIME-WAIT: ACK it again and restart 2*MSL (§3.10.7.4 eighth;
+    // Linux's tcp_timewait_state_process).
+    if state == .timeWait && f.contains(.fin) && !f.contains(.rst) && seg.endSeq == rcvNxt {
+      fx.note(.timeWaitRestart)
+      timeWaitDeadline = now + config.timeWaitDuration
+      sendAck(now: now, &fx)
+      return
+    }
+    // Simultaneous open: the peer's SYN-ACK reaches our SYN-RECEIVED. It carries the SYN we
+    // already took, so it fails the window test as written; Linux (and Figure 7) take it as the
+    // ACK of our SYN.
+    let simultaneousSynAck =
+      state == .synReceived && !passive && f.contains(.syn) && f.contains(.ack)
+      && !f.contains(.rst) && seg.seq + 1 == rcvNxt && seg.ack == sndNxt
+
+    // First, check the sequence number.
+    let segLen = seg.length
+    let wnd = rcvWnd
+    var acceptable: Bool
+    if simultaneousSynAck {
+      acceptable = true
+    } else if segLen == 0 {
+      acceptable = wnd == 0 ? seg.seq == rcvNxt : seg.seq.isIn(windowFrom: rcvNxt, size: wnd)
+    } else if wnd == 0 {
+      // "special allowance should be made to accept valid ACKs, URGs, and RSTs": a segment
+      // exactly at RCV.NXT still has its ACK processed; its text is trimmed away below.
+      acceptable = seg.seq == rcvNxt
+    } else {
+      acceptable =
+        seg.seq.isIn(windowFrom: rcvNxt, size: wnd)
+        || (seg.seq + (segLen - 1)).isIn(windowFrom: rcvNxt, size: wnd)
+    }
+    if !acceptable {
+      if f.contains(.rst) {
+        fx.note(.rstIgnored)
+      } else {
+        fx.note(.notAcceptable)
+        ackNow = true
+      }
+      return
+    }
+
+    // Second, the RST bit (RFC 5961 §3 as adopted by §3.10.7.4).
+    if f.contains(.rst) {
+      if seg.seq != rcvNxt {
+        if state == .timeWait {
+          fx.note(.rstIgnored)  // Linux drops an inexact RST in TIME-WAIT silently
+        } else {
+          fx.note(.challengeAck)
+          sendAck(now: now, &fx)
+        }
+        return
+      }
+      fx.note(.rstAccepted)
+      switch state {
+      case .synReceived:
+        if passive {
+          // "return this connection to the LISTEN state": the listener keeps listening and this
+          // half-open connection is gone.
+          setState(.listen, &fx)
+          setState(.closed, &fx)
+        } else {
+          pendingError = .refused
+          connectPending = false
+          tell(.connect, .refused, &fx)
+          setState(.closed, &fx)
+        }
+      case .established, .finWait1, .finWait2, .closeWait:
+        pendingError = .reset
+        if !appClosed { tell(.recv, .reset, &fx) }
+        setState(.closed, &fx)
+      default:
+        setState(.closed, &fx)
+      }
+      return
+    }
+
+    // Fourth, the SYN bit: in a synchronized state it gets a challenge ACK (RFC 5961 §4).
+    if f.contains(.syn) && !simultaneousSynAck {
+      if state == .synReceived && passive {
+        // §3.10.7.4: a passive SYN-RECEIVED returns to LISTEN.
+        setState(.listen, &fx)
+        setState(.closed, &fx)
+        return
+      }
+      fx.note(.challengeAck)
+      sendAck(now: now, &fx)
+      return
+    }
+
+    // Fifth, the ACK field.
+    guard f.contains(.ack) else {
+      fx.note(.noAckDropped)
+      return
+    }
+    if state == .synReceived {
+      if sndUna < seg.ack && seg.ack <= sndNxt {
+        sndWnd = UInt32(seg.window) << UInt32(simultaneousSynAck ? 0 : sndWScale)
+        maxSndWnd = max(maxSndWnd, sndWnd)
+        sndWl1 = seg.seq
+        sndWl2 = seg.ack
+        acknowledge(upTo: seg.ack, now: now)
+        setState(.established, &fx)
+        if passive {
+          fx.append(.established(conn: index))
+        } else {
+          connectPending = false
+          tell(.connect, .ok, &fx)
+        }
+        if synRetransmitted {
+          srtt = nil
+          baseRTO = max(baseRTO, .seconds(3))
+        }
+        if simultaneousSynAck { return }
+      } else {
+        fx.note(.badAckReset)
+        emit(
+          Segment(
+            source: localAddress, destination: remoteAddress, sourcePort: localPort,
+            destinationPort: remotePort, seq: seg.ack, flags: .rst), &fx)
+        return
+      }
+    }
+    if state == .timeWait {
+      // Nothing else is expected here; an acceptable segment is simply acknowledged.
+      ackNow = true
+      return
+    }
+    if !processAck(seg, now: now, &fx) { return }
+    let ourFinAcked = finSeq.map { sndUna > $0 } ?? false
+    // FIN-WAIT-1 with our FIN acknowledged becomes FIN-WAIT-2 after the text and FIN steps, so
+    // that a segment carrying both the ACK of our FIN and the peer's FIN goes straight to
+    // TIME-WAIT (the three-segment close).
+    switch state {
+    case .closing where ourFinAcked:
+      enterTimeWait(now: now, &fx)
+      return
+    case .lastAck where ourFinAcked:
+      setState(.closed, &fx)
+      return
+    default:
+      break
+    }
+
+    // Sixth, URG: not modelled (no urgent data is ever sent).
+    // Seventh and eighth: the segment text and the FIN.
+    processTextAndFin(seg, now: now, &fx)
+    if state == .finWait1 && ourFinAcked {
+      setState(.finWait2, &fx)
+      if appClosed && finWait2Deadline == nil { finWait2Deadline = now + config.finTimeout }
+    }
+  }
+
+  /// The ACK step for ESTABLISHED and the states that process ACKs like it. Returns false when
+  /// the segment must be dropped.
+  private mutating func processAck(_ seg: Segment, now: VirtualTime, _ fx: inout Effects) -> Bool {
+    let ack = seg.ack
+    if ack > sndNxt {
+      fx.note(.ackOfUnsent)
+      ackNow = true
+      return false
+    }
+    if ack < sndUna - maxSndWnd {
+      fx.note(.oldAck)
+      ackNow = true
+      return false
+    }
+    let scaledWindow = UInt32(seg.window) << UInt32(sndWScale)
+    if sackOK && !seg.options.sackBlocks.isEmpty { markSacked(seg.options.sackBlocks) }
+    if sndUna < ack {
+      let wasRecovering = recoveryPoint
+      acknowledge(upTo: ack, now: now)
+      if let rp = wasRecovering {
+        if ack >= rp {
+          recoveryPoint = nil
+        } else {
+          retransmitHoles(now: now, &fx)  // a partial ACK (RFC 6582)
+        }
+      }
+      if highestSacked.map({ $0 <= sndUna }) ?? false { highestSacked = nil }
+    } else if ack == sndUna && !rtxQueue.isEmpty && seg.payload.isEmpty
+      && !seg.flags.contains(.syn) && !seg.flags.contains(.fin) && scaledWindow == sndWnd
+    {
+      // A duplicate ACK (RFC 5681 §2).
+      dupAcks += 1
+      if dupAcks == 3 && recoveryPoint == nil {
+        fx.note(.fastRetransmit)
+        enterRecovery(now: now, &fx)
+      } else {
+        fx.note(.duplicateAck)
+        if recoveryPoint != nil && sackOK { retransmitHoles(now: now, &fx) }
+      }
+    }
+    // Window update (§3.10.7.4 fifth): only from a segment not older than the last one used.
+    if sndUna <= ack && (sndWl1 < seg.seq || (sndWl1 == seg.seq && sndWl2 <= ack)) {
+      sndWnd = scaledWindow
+      maxSndWnd = max(maxSndWnd, sndWnd)
+      sndWl1 = seg.seq
+      sndWl2 = ack
+      if sndWnd > 0 {
+        persistDeadline = nil
+        persistBackoff = 0
+      }
+    }
+    return true
+  }
+
+  /// Marks retransmission-queue entries the peer holds (RFC 2018 §5).
+  private mutating func markSacked(_ blocks: [SackBlock]) {
+    for b in blocks where sndUna < b.right && b.right <= sndNxt && b.left < b.right {
+      for i in rtxQueue.indices where rtxQueue[i].seq >= b.left && rtxQueue[i].end <= b.right {
+        rtxQueue[i].sacked = true
+      }
+      highestSacked = highestSacked.map { SeqNum.later($0, b.right) } ?? b.right
+    }
+  }
+
+  // MARK: - Text and FIN (§3.10.7.4 seventh and eighth)
+
+  private mutating func processTextAndFin(_ seg: Segment, now: VirtualTime, _ fx: inout Effects) {
+    let f = seg.flags
+    let dataSeq = seg.seq + (f.contains(.syn) ? 1 : 0)
+    var data = seg.payload[...]
+    var fin = f.contains(.fin)
+    // Trim to the receive window: drop what is before RCV.NXT or beyond RCV.NXT + RCV.WND.
+    let windowEnd = rcvNxt + Int(rcvWnd)
+    let dataEnd = dataSeq + data.count
+    if dataEnd > windowEnd {
+      let over = dataEnd - windowEnd
+      data = data.dropLast(min(over, data.count))
+      fin = false
+    } else if fin && dataEnd == windowEnd && rcvWnd == 0 && dataSeq != rcvNxt {
+      fin = false
+    }
+    var start = dataSeq
+    if start < rcvNxt {
+      let skip = min(rcvNxt - start, data.count)
+      data = data.dropFirst(skip)
+      start = start + skip
+    }
+
+    if !data.isEmpty {
+      switch state {
+      case .established, .finWait1, .finWait2:
+        if appClosed {
+          // Data for an application that has closed: Linux resets (tcp_rcv_state_process,
+          // LINUX_MIB_TCPABORTONDATA), as RFC 9293 §3.6.1 and RFC 2525 §2.17 describe.
+          fx.note(.dataAfterClose)
+          emit(
+            Segment(
+              source: localAddress, destination: remoteAddress, sourcePort: localPort,
+              destinationPort: remotePort, seq: seg.ack, flags: .rst), &fx)
+          setState(.closed, &fx)
+          return
+        }
+        if start == rcvNxt {
+          deliver(Array(data))
+          let filled = ooo.takeContiguous(at: rcvNxt)
+          if !filled.isEmpty {
+            fx.note(.holeFilled)
+            deliver(filled)
+            ackNow = true
+          } else if !ooo.isEmpty {
+            ackNow = true
+          }
+          scheduleAckForData(now: now)
+        } else {
+          fx.note(.outOfOrder)
+          ooo.insert(seq: start, data: Array(data), rcvNxt: rcvNxt)
+          if fin { ooo.finSeq = start + data.count }
+          ackNow = true  // an immediate duplicate ACK (RFC 5681 §4.2)
+          return
+        }
+      default:
+        break  // the peer already sent FIN: ignore text (§3.10.7.4 seventh)
+      }
+    } else if seg.payload.count > 0 && !fin {
+      // Everything was a duplicate (or beyond the window).
+      fx.note(.duplicateData)
+      ackNow = true
+    }
+
+    // The FIN, when everything before it has arrived.
+    var finNow = false
+    if fin {
+      let finPos = dataSeq + seg.payload.count
+      if finPos == rcvNxt {
+        finNow = true
+      } else if finPos > rcvNxt {
+        ooo.finSeq = finPos
+      }
+    } else if let fs = ooo.finSeq, fs == rcvNxt {
+      finNow = true
+    }
+    if finNow && !finReceived { receiveFin(now: now, &fx) }
+  }
+
+  private mutating func deliver(_ bytes: [UInt8]) {
+    guard !bytes.isEmpty else { return }
+    rcvNxt += bytes.count
+    rcvUnread += bytes.count
+    bytesReceived += bytes.count
+    if config.autoRead && !appClosed {
+      rcvUnread -= bytes.count
+      bytesRead += bytes.count
+      readDigest.add(bytes)
+    } else {
+      pendingRead.append(contentsOf: bytes)
+    }
+  }
+
+  /// ACK at once, or delay it (RFC 9293 §3.8.6.3: at most 0.5 s, and every second full segment).
+  private mutating func scheduleAckForData(now: VirtualTime) {
+    guard let delay = config.delayedAck else {
+      ackNow = true
+      return
+    }
+    unackedSegments += 1
+    if unackedSegments >= 2 {
+      ackNow = true
+    } else if delAckDeadline == nil {
+      delAckDeadline = now + delay
+    }
+  }
+
+  private mutating func receiveFin(now: VirtualTime, _ fx: inout Effects) {
+    finReceived = true
+    ooo.finSeq = nil
+    rcvNxt += 1
+    // A FIN is acknowledged at once, except that with delayed ACKs on, the passive closer
+    // holds the ACK back as Linux does in its interactive ("pingpong") mode, so that its own
+    // FIN can ride along (the three-segment close).
+    if config.delayedAck != nil && (state == .established || state == .synReceived) {
+      if delAckDeadline == nil { delAckDeadline = now + (config.delayedAck ?? .zero) }
+    } else {
+      ackNow = true
+    }
+    if config.autoRead && !appClosed && rcvUnread == 0 {
+      eofSeen = true
+      tell(.recv, .ok, bytes: 0, &fx)
+    }
+    switch state {
+    case .synReceived, .established:
+      setState(.closeWait, &fx)
+    case .finWait1:
+      if let fs = finSeq, sndUna > fs {
+        enterTimeWait(now: now, &fx)
+      } else {
+        setState(.closing, &fx)
+      }
+    case .finWait2:
+      enterTimeWait(now: now, &fx)
+    case .timeWait:
+      timeWaitDeadline = now + config.timeWaitDuration
+    default:
+      break
+    }
+  }
+
+  mutating func enterTimeWait(now: VirtualTime, _ fx: inout Effects) {
+    setState(.timeWait, &fx)
+    rtxDeadline = nil
+    persistDeadline = nil
+    finWait2Deadline = nil
+    timeWaitDeadline = now + config.timeWaitDuration
+  }
+}

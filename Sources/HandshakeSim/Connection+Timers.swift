@@ -1,0 +1,79 @@
+/// Timeouts (RFC 9293 §3.10.8): retransmission, zero-window probe, delayed ACK, TIME-WAIT, and
+/// Linux's orphaned FIN-WAIT-2 timeout.
+extension Connection {
+  /// Fires every timer whose deadline has come, in a fixed order.
+  mutating func fireTimers(now: VirtualTime, _ fx: inout Effects) {
+    if let d = timeWaitDeadline, d <= now {
+      timeWaitDeadline = nil
+      fx.append(.timer(socket: socketID, .timeWait))
+      setState(.closed, &fx)
+      return
+    }
+    if let d = finWait2Deadline, d <= now {
+      finWait2Deadline = nil
+      fx.append(.timer(socket: socketID, .finWait2))
+      setState(.closed, &fx)
+      return
+    }
+    if let d = rtxDeadline, d <= now {
+      rtxDeadline = nil
+      fx.append(.timer(socket: socketID, .retransmission))
+      retransmissionTimeout(now: now, &fx)
+      if state == .closed { return }
+    }
+    if let d = persistDeadline, d <= now {
+      persistDeadline = nil
+      fx.append(.timer(socket: socketID, .persist))
+      // Linux's zero-window probe: an old sequence number (SND.UNA - 1) with no data, which the
+      // peer must answer with an ACK carrying its current window.
+      emit(makeSegment(seq: sndUna - 1, flags: .ack, now: now), &fx)
+      persistBackoff += 1
+      if unsentBytes > 0 && sndWnd == 0 { persistDeadline = now + persistInterval }
+    }
+    if let d = delAckDeadline, d <= now {
+      delAckDeadline = nil
+      fx.append(.timer(socket: socketID, .delayedAck))
+      sendAck(now: now, &fx)
+    }
+  }
+
+  /// RFC 6298 (5.4)–(5.6): retransmit the earliest unacknowledged segment, double the RTO,
+  /// restart the timer; give up after the configured number of retries, as Linux does.
+  private mutating func retransmissionTimeout(now: VirtualTime, _ fx: inout Effects) {
+    guard !rtxQueue.isEmpty else { return }
+    backoff += 1
+    let limit: Int
+    switch state {
+    case .synSent: limit = config.synRetries
+    case .synReceived where passive: limit = config.synAckRetries
+    default: limit = config.dataRetries
+    }
+    if backoff > limit {
+      switch state {
+      case .synSent:
+        connectPending = false
+        pendingError = .timedOut
+        tell(.connect, .timedOut, &fx)
+      case .synReceived where passive:
+        break  // the half-open connection is dropped without a word (Linux)
+      default:
+        pendingError = .timedOut
+        if !appClosed { tell(.recv, .timedOut, &fx) }
+      }
+      setState(.closed, &fx)
+      return
+    }
+    if state == .synSent || state == .synReceived { synRetransmitted = true }
+    timedSeq = nil
+    dupAcks = 0
+    if state.isSynchronized && !(state == .synReceived) {
+      // Loss recovery from the first hole; partial ACKs will pull the rest (RFC 6582).
+      recoveryPoint = sndNxt
+      for i in rtxQueue.indices { rtxQueue[i].recoveryRetransmitted = false }
+    }
+    let i = rtxQueue.firstIndex(where: { !$0.sacked }) ?? 0
+    rtxQueue[i].recoveryRetransmitted = true
+    retransmit(i, now: now, &fx)
+    rtxDeadline = now + rto
+  }
+}

@@ -1,0 +1,197 @@
+/// One TCP connection: the Transmission Control Block of RFC 9293 §3.3.1, its buffers and
+/// timers, and the socket-side facts an application sees. The state machine is in the
+/// `Connection+…` extensions, one per kind of event (§3.10): user calls, arriving segments,
+/// timeouts, and the output routine that turns queued data into segments.
+struct Connection: Sendable {
+  // Identity.
+  let index: Int32
+  let socketID: Int32
+  let host: Int32
+  var config: TCPConfig
+  let localAddress: IPv4Address
+  let remoteAddress: IPv4Address
+  let localPort: UInt16
+  let remotePort: UInt16
+  /// Created by a listener from a SYN (a passive OPEN), not by connect().
+  let passive: Bool
+  /// The listener it came from.
+  var listener: Int32? = nil
+  /// Rebuilt from a SYN cookie.
+  var fromCookie = false
+
+  var state: TCPState = .closed
+
+  // Send sequence variables (RFC 9293 §3.3.1).
+  var iss = SeqNum(0)
+  var sndUna = SeqNum(0)
+  var sndNxt = SeqNum(0)
+  var sndWnd: UInt32 = 0
+  var sndWl1 = SeqNum(0)
+  var sndWl2 = SeqNum(0)
+  /// The largest window the peer has offered (RFC 5961 §5's MAX.SND.WND).
+  var maxSndWnd: UInt32 = 0
+
+  // Receive sequence variables.
+  var irs = SeqNum(0)
+  /// IRS holds the peer's ISN (a SYN has been received).
+  var irsValid = false
+  var rcvNxt = SeqNum(0)
+  var rcvCapacity: Int
+  /// Bytes received in order that the application has not read.
+  var rcvUnread = 0
+  /// Those bytes, kept for an application that reads by itself (not `autoRead`).
+  var pendingRead: [UInt8] = []
+
+  // Options offered in our SYN and what the handshake settled.
+  var offeredWScale: UInt8?
+  var offeredSack: Bool
+  var offeredTS: Bool
+  var peerMSS: UInt16? = nil
+  var peerWScale: UInt8? = nil
+  var sndWScale: UInt8 = 0
+  var rcvWScale: UInt8 = 0
+  var wsOK = false
+  var sackOK = false
+  var tsOK = false
+  var tsRecent: UInt32 = 0
+  var tsOffset: UInt32 = 0
+  /// Payload bytes per segment we may send: min(peer's MSS or 536, our MSS), less 12 with timestamps.
+  var sndMSS = 536
+
+  // Send side.
+  var sendBuffer: SendBuffer
+  /// The application closed or shut down: send FIN once the data is out.
+  var finQueued = false
+  /// Sequence number of our FIN once it has been sent.
+  var finSeq: SeqNum? = nil
+  var rtxQueue: [SentSegment] = []
+  /// RTO before backoff: the initial value, 3 s after a retransmitted SYN, or from SRTT.
+  var baseRTO: VirtualDuration
+  var backoff = 0
+  var srtt: Int64? = nil
+  var rttvar: Int64 = 0
+  /// The one segment being timed for an RTT sample (Karn: never a retransmitted one).
+  var timedSeq: SeqNum? = nil
+  var timedAt = VirtualTime.zero
+  var synRetransmitted = false
+  var dupAcks = 0
+  /// While recovering from a loss: SND.NXT when recovery began (RFC 6582's "recover").
+  var recoveryPoint: SeqNum? = nil
+  var highestSacked: SeqNum? = nil
+
+  // Receive side.
+  var ooo = ReassemblyQueue()
+  var finReceived = false
+  var unackedSegments = 0
+  /// An ACK is owed and not yet sent in this event.
+  var ackNow = false
+
+  // Timers, as deadlines on the virtual clock.
+  var rtxDeadline: VirtualTime? = nil
+  var persistDeadline: VirtualTime? = nil
+  var persistBackoff = 0
+  var delAckDeadline: VirtualTime? = nil
+  var timeWaitDeadline: VirtualTime? = nil
+  var finWait2Deadline: VirtualTime? = nil
+
+  // The socket, as the application sees it.
+  /// close() was called: nobody reads any more (an orphan, in Linux's words).
+  var appClosed = false
+  /// shutdown(SHUT_WR) or close() was called: nothing more may be written.
+  var writeShut = false
+  /// connect() is waiting for the handshake.
+  var connectPending = false
+  var accepted = false
+  var eofSeen = false
+  /// The error the next call will return (after a reset or timeout).
+  var pendingError: AppResult? = nil
+
+  // Counters.
+  var bytesWritten = 0
+  var bytesAcked = 0
+  var bytesReceived = 0
+  var bytesRead = 0
+  var segmentsSent = 0
+  var retransmissions = 0
+  /// FNV-1a of everything written and of everything read, so tests can prove that every byte
+  /// arrived once and in order.
+  var writeDigest = Digest()
+  var readDigest = Digest()
+
+  init(
+    index: Int32, socketID: Int32, host: Int32, config: TCPConfig,
+    local: IPv4Address, localPort: UInt16, remote: IPv4Address, remotePort: UInt16,
+    passive: Bool, iss: SeqNum, tsOffset: UInt32
+  ) {
+    self.index = index
+    self.socketID = socketID
+    self.host = host
+    self.config = config
+    localAddress = local
+    self.localPort = localPort
+    remoteAddress = remote
+    self.remotePort = remotePort
+    self.passive = passive
+    self.iss = iss
+    sndUna = iss
+    sndNxt = iss
+    rcvCapacity = config.receiveBuffer
+    offeredWScale = config.windowScale.map { min($0, 14) }
+    offeredSack = config.sack
+    offeredTS = config.timestamps
+    sendBuffer = SendBuffer(baseSeq: iss + 1)
+    baseRTO = config.initialRTO
+    self.tsOffset = tsOffset
+  }
+
+  /// RCV.WND: free space in the receive buffer.
+  var rcvWnd: UInt32 { UInt32(max(0, rcvCapacity - rcvUnread)) }
+
+  /// The RTO in force: the base doubled once per consecutive timeout, capped (RFC 6298 (5.5)).
+  var rto: VirtualDuration {
+    var r = baseRTO
+    for _ in 0..<backoff where r < config.maxRTO { r = r * 2 }
+    return min(r, config.maxRTO)
+  }
+
+  /// Bytes written but not yet sent.
+  var unsentBytes: Int { max(0, sendBuffer.endSeq - sndNxt) }
+
+  /// The earliest timer deadline, for the scheduler.
+  var nextDeadline: VirtualTime? {
+    [rtxDeadline, persistDeadline, delAckDeadline, timeWaitDeadline, finWait2Deadline]
+      .compactMap { $0 }.min()
+  }
+
+  mutating func setState(_ to: TCPState, _ fx: inout Effects) {
+    guard to != state else { return }
+    let from = state
+    state = to
+    fx.append(.state(socket: socketID, from: from, to: to))
+    if to == .closed {
+      rtxDeadline = nil
+      persistDeadline = nil
+      delAckDeadline = nil
+      timeWaitDeadline = nil
+      finWait2Deadline = nil
+      fx.append(.closed(conn: index))
+    }
+  }
+
+  /// Reports a socket result to the application (a call returning, or an error it will see).
+  func tell(_ call: AppCall, _ result: AppResult, bytes: Int = 0, _ fx: inout Effects) {
+    fx.append(.app(socket: socketID, call: call, result: result, bytes: bytes))
+  }
+}
+
+/// 64-bit FNV-1a over a byte stream.
+public struct Digest: Hashable, Sendable {
+  public var value: UInt64 = 0xcbf2_9ce4_8422_2325
+  public init() {}
+  public mutating func add<C: Collection>(_ bytes: C) where C.Element == UInt8 {
+    for b in bytes {
+      value ^= UInt64(b)
+      value = value &* 0x0000_0100_0000_01B3
+    }
+  }
+}

@@ -1,0 +1,274 @@
+/// Everything a run needs: hosts, link, script and limits. The lesson loader builds one from a
+/// lesson file; tests build them directly.
+public struct Scenario: Sendable {
+  public var seed: UInt64
+  public var hosts: [HostSpec]
+  public var link: LinkSpec
+  public var script: [ScriptEntry]
+  public var limits: RunLimits
+  /// The two hosts the ladder shows, left and right (indices into `hosts`).
+  public var left: Int
+  public var right: Int
+  public var stepPolicy: StepPolicy
+
+  public init(
+    seed: UInt64 = 1, hosts: [HostSpec], link: LinkSpec = LinkSpec(), script: [ScriptEntry],
+    limits: RunLimits = RunLimits(), left: Int = 0, right: Int = 1,
+    stepPolicy: StepPolicy = StepPolicy()
+  ) {
+    self.seed = seed
+    self.hosts = hosts
+    self.link = link
+    self.script = script
+    self.limits = limits
+    self.left = left
+    self.right = right
+    self.stepPolicy = stepPolicy
+  }
+
+  /// The index of the host with this name.
+  public func host(named name: String) -> Int? { hosts.firstIndex { $0.name == name } }
+}
+
+/// Which side of the ladder a host stands on; it decides the link direction and latency.
+public enum Side: String, Hashable, Sendable { case left, right }
+
+/// What kind of host this is.
+public enum HostRole: Hashable, Sendable {
+  /// A real TCP endpoint.
+  case tcp(TCPConfig)
+  /// No TCP of its own: it sends exactly the segments the script lists (like packetdrill) and
+  /// records what it receives.
+  case scripted
+}
+
+/// One host: its name, address, side and role.
+public struct HostSpec: Hashable, Sendable {
+  public var name: String
+  public var address: IPv4Address
+  public var side: Side
+  public var role: HostRole
+  /// The port it listens on or connects from by default.
+  public var port: UInt16?
+
+  public init(name: String, address: IPv4Address, side: Side, role: HostRole, port: UInt16? = nil) {
+    self.name = name
+    self.address = address
+    self.side = side
+    self.role = role
+    self.port = port
+  }
+
+  public var tcpConfig: TCPConfig? {
+    if case .tcp(let c) = role { return c }
+    return nil
+  }
+}
+
+/// Bounds on a run, so a bad lesson cannot hang the program or eat memory.
+public struct RunLimits: Hashable, Sendable {
+  public var maxEvents: Int
+  public var maxTime: VirtualTime
+  public init(maxEvents: Int = 2_000_000, maxTime: VirtualTime = VirtualTime(micros: 3_600_000_000)) {
+    self.maxEvents = maxEvents
+    self.maxTime = maxTime
+  }
+}
+
+/// How engine events become the steps a teacher steps through.
+public struct StepPolicy: Hashable, Sendable {
+  /// After this many background steps (segments between hosts the ladder does not show, such as
+  /// an attacker's), consecutive background events are folded into one step. nil never folds.
+  public var foldBackgroundAfter: Int?
+  public init(foldBackgroundAfter: Int? = nil) { self.foldBackgroundAfter = foldBackgroundAfter }
+}
+
+/// A script line: when, which host, what.
+public struct ScriptEntry: Hashable, Sendable {
+  public var trigger: Trigger
+  public var host: Int
+  public var action: Action
+  public init(_ trigger: Trigger, host: Int, _ action: Action) {
+    self.trigger = trigger
+    self.host = host
+    self.action = action
+  }
+}
+
+/// When a script line runs.
+public enum Trigger: Hashable, Sendable {
+  /// At a virtual time.
+  case at(VirtualTime)
+  /// A delay after the n-th record matching a pattern.
+  case after(EventPattern, delay: VirtualDuration)
+}
+
+/// The kinds of trace record, as the JSONL contract names them.
+public enum RecordKind: String, Hashable, Sendable, CaseIterable {
+  case app, send, arrive, drop, timer, state
+}
+
+/// A predicate over trace records: for triggers ("after the server's FIN arrives") and for
+/// attaching narration to steps.
+public struct EventPattern: Hashable, Sendable {
+  public var kind: RecordKind
+  /// The host the record belongs to (the sender for `send`, the receiver otherwise).
+  public var host: Int?
+  /// Segment flags that must all be set.
+  public var flags: TCPFlags?
+  /// Segment flags that must all be clear.
+  public var withoutFlags: TCPFlags = []
+  /// The segment must (true) or must not (false) carry payload.
+  public var hasData: Bool?
+  /// For `state`: the new state; for others, ignored.
+  public var state: TCPState?
+  /// For `state`: the old state.
+  public var fromState: TCPState?
+  public var call: AppCall?
+  public var result: AppResult?
+  public var timer: TimerKind?
+  public var note: ArrivalNote?
+  /// Match the n-th record satisfying the rest (1-based).
+  public var nth: Int
+
+  public init(
+    kind: RecordKind, host: Int? = nil, flags: TCPFlags? = nil, withoutFlags: TCPFlags = [],
+    hasData: Bool? = nil, state: TCPState? = nil, fromState: TCPState? = nil,
+    call: AppCall? = nil, result: AppResult? = nil, timer: TimerKind? = nil,
+    note: ArrivalNote? = nil, nth: Int = 1
+  ) {
+    self.kind = kind
+    self.host = host
+    self.flags = flags
+    self.withoutFlags = withoutFlags
+    self.hasData = hasData
+    self.state = state
+    self.fromState = fromState
+    self.call = call
+    self.result = result
+    self.timer = timer
+    self.note = note
+    self.nth = nth
+  }
+}
+
+/// Bytes an application writes.
+public enum Payload: Hashable, Sendable {
+  /// N bytes of printable filler.
+  case count(Int)
+  /// These bytes (a text as UTF-8).
+  case bytes([UInt8])
+
+  public var length: Int {
+    switch self {
+    case .count(let n): n
+    case .bytes(let b): b.count
+    }
+  }
+
+  /// The bytes; filler is a repeating readable pattern so captures show something legible.
+  public func materialize(offset: Int = 0) -> [UInt8] {
+    switch self {
+    case .bytes(let b): return b
+    case .count(let n):
+      let pattern = Array("abcdefghijklmnopqrstuvwxyz0123456789".utf8)
+      return (0..<n).map { pattern[($0 + offset) % pattern.count] }
+    }
+  }
+}
+
+/// What a script line does.
+public enum Action: Hashable, Sendable {
+  /// Passive open on a port (the host's port when nil).
+  case listen(port: UInt16?, backlog: Int?)
+  /// Active open to another host.
+  case connect(to: Int, port: UInt16?, localPort: UInt16?)
+  case send(Payload)
+  /// Read up to so many bytes (all when nil); for hosts that do not read by themselves.
+  case read(max: Int?)
+  /// close(): a full close.
+  case close
+  /// shutdown(SHUT_WR): half-close.
+  case shutdown
+  /// close() with SO_LINGER 0: reset.
+  case abort
+  /// Accept one connection (for hosts that do not accept by themselves).
+  case accept
+  /// Close the listening socket.
+  case closeListener
+  /// Send crafted segments, possibly many (an attacker's flood, a forged reset, a scripted
+  /// peer's reply).
+  case inject(Injection)
+}
+
+/// A field of a host's current connection, for numbers given relative to it.
+public enum TCBField: String, Hashable, Sendable, CaseIterable {
+  case iss, irs
+  case sndUna = "snd_una"
+  case sndNxt = "snd_nxt"
+  case rcvNxt = "rcv_nxt"
+}
+
+/// A sequence or acknowledgement number in a crafted segment.
+public enum SeqExpr: Hashable, Sendable {
+  case absolute(UInt32)
+  /// A field of a host's current connection plus an offset, read when the segment is sent.
+  case relative(host: Int, field: TCBField, offset: Int64)
+  /// Random (from the run's seed), as a flood's spoofed SYNs have.
+  case random
+}
+
+/// The source address of crafted segments.
+public enum AddressSpec: Hashable, Sendable {
+  /// The sending host's own address.
+  case own
+  case fixed(IPv4Address)
+  /// A random address in `base ..< base + count` for each segment (spoofed flood sources).
+  case random(base: IPv4Address, count: UInt32)
+}
+
+/// A source port for crafted segments.
+public enum PortSpec: Hashable, Sendable {
+  /// The sending host's port.
+  case own
+  case fixed(UInt16)
+  /// Random in 1024...65535 for each segment.
+  case random
+}
+
+/// A crafted segment, and how many times to send it.
+public struct Injection: Hashable, Sendable {
+  public var to: Int
+  public var source: AddressSpec
+  public var sourcePort: PortSpec
+  /// nil: the destination host's port.
+  public var destinationPort: UInt16?
+  public var seq: SeqExpr
+  public var ack: SeqExpr?
+  public var flags: TCPFlags
+  public var window: UInt16
+  public var options: TCPOptions
+  public var payload: Payload?
+  public var count: Int
+  public var interval: VirtualDuration
+
+  public init(
+    to: Int, source: AddressSpec = .own, sourcePort: PortSpec = .own, destinationPort: UInt16? = nil,
+    seq: SeqExpr, ack: SeqExpr? = nil, flags: TCPFlags, window: UInt16 = 65535,
+    options: TCPOptions = .none, payload: Payload? = nil, count: Int = 1,
+    interval: VirtualDuration = .zero
+  ) {
+    self.to = to
+    self.source = source
+    self.sourcePort = sourcePort
+    self.destinationPort = destinationPort
+    self.seq = seq
+    self.ack = ack
+    self.flags = flags
+    self.window = window
+    self.options = options
+    self.payload = payload
+    self.count = count
+    self.interval = interval
+  }
+}

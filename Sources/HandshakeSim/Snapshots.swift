@@ -1,0 +1,101 @@
+/// The deadlines of a connection's running timers.
+public struct TimerSnapshot: Hashable, Sendable {
+  public var retransmission: VirtualTime?
+  public var persist: VirtualTime?
+  public var delayedAck: VirtualTime?
+  public var timeWait: VirtualTime?
+  public var finWait2: VirtualTime?
+
+  /// Running timers, in display order, with their deadlines.
+  public var running: [(TimerKind, VirtualTime)] {
+    var r: [(TimerKind, VirtualTime)] = []
+    if let t = retransmission { r.append((.retransmission, t)) }
+    if let t = persist { r.append((.persist, t)) }
+    if let t = delayedAck { r.append((.delayedAck, t)) }
+    if let t = timeWait { r.append((.timeWait, t)) }
+    if let t = finWait2 { r.append((.finWait2, t)) }
+    return r
+  }
+}
+
+/// Everything a panel shows about one connection at one step.
+public struct ConnectionSnapshot: Hashable, Sendable {
+  public var socket: Int32
+  public var state: TCPState
+  public var passive: Bool
+  public var fromCookie: Bool
+  public var localPort: UInt16
+  public var remoteAddress: IPv4Address
+  public var remotePort: UInt16
+  public var iss: SeqNum
+  /// IRS is meaningless until a SYN has been received.
+  public var irs: SeqNum?
+  public var sndUna: SeqNum
+  public var sndNxt: SeqNum
+  public var sndWnd: UInt32
+  public var sndWl1: SeqNum
+  public var sndWl2: SeqNum
+  public var rcvNxt: SeqNum
+  public var rcvWnd: UInt32
+  /// What the peer announced (nil: nothing yet, or no option — then 536 applies).
+  public var peerMSS: UInt16?
+  /// Payload bytes per segment this side may send.
+  public var sndMSS: Int
+  public var windowScaleOK: Bool
+  public var sndWScale: UInt8
+  public var rcvWScale: UInt8
+  public var sackOK: Bool
+  public var timestampsOK: Bool
+  public var rto: VirtualDuration
+  public var srtt: VirtualDuration?
+  public var timers: TimerSnapshot
+  public var unsentBytes: Int
+  public var bytesInFlight: Int
+  public var unreadBytes: Int
+  public var outOfOrderBytes: Int
+  public var sackedSegments: Int
+  public var bytesWritten: Int
+  public var bytesAcked: Int
+  public var bytesReceived: Int
+  public var bytesRead: Int
+  public var retransmissions: Int
+  public var finSent: Bool
+  public var finReceived: Bool
+  public var error: AppResult?
+  public var writeDigest: Digest
+  public var readDigest: Digest
+}
+
+/// Everything a panel shows about a listening socket and its queues.
+public struct ListenerSnapshot: Hashable, Sendable {
+  public var socket: Int32
+  public var port: UInt16
+  public var open: Bool
+  public var backlog: Int
+  public var synQueue: Int
+  public var acceptQueue: Int
+  public var synDrops: Int
+  public var acceptDrops: Int
+  public var cookiesSent: Int
+  public var cookiesAccepted: Int
+  public var cookies: SynCookieMode
+}
+
+/// One host's panel at one step: its current connection and its listener, if any.
+public struct EndpointSnapshot: Hashable, Sendable {
+  public var connection: ConnectionSnapshot?
+  public var listener: ListenerSnapshot?
+
+  public init(connection: ConnectionSnapshot?, listener: ListenerSnapshot?) {
+    self.connection = connection
+    self.listener = listener
+  }
+
+  /// The state to show: the connection's, or LISTEN while only the listener exists, or CLOSED.
+  /// A closed connection gives way to an open listener (the server is listening again).
+  public var state: TCPState {
+    if let c = connection, c.state != .closed { return c.state }
+    if let l = listener, l.open { return .listen }
+    return .closed
+  }
+}

@@ -1,0 +1,26 @@
+/// A small, fast, seedable random number generator (SplitMix64). Every random choice in a run —
+/// link loss, jitter, spoofed addresses, ISN keys — comes from one of these, seeded from the
+/// run's seed, so the same seed gives the same run.
+public struct SplitMix64: RandomNumberGenerator, Sendable {
+  public var state: UInt64
+
+  public init(seed: UInt64) { state = seed }
+
+  public mutating func next() -> UInt64 {
+    state &+= 0x9E37_79B9_7F4A_7C15
+    var z = state
+    z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
+    z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
+    return z ^ (z >> 31)
+  }
+
+  /// A uniform double in [0, 1).
+  public mutating func unit() -> Double { Double(next() >> 11) * 0x1.0p-53 }
+
+  /// A generator for a sub-purpose, independent of this one's future output.
+  public func derived(_ salt: UInt64) -> SplitMix64 {
+    var g = SplitMix64(seed: state ^ salt &* 0xD1B5_4A32_D192_ED03)
+    _ = g.next()
+    return g
+  }
+}

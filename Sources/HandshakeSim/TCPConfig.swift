@@ -1,0 +1,72 @@
+/// What a listener does when its SYN queue is full (Linux `net.ipv4.tcp_syncookies`).
+public enum SynCookieMode: String, Hashable, Sendable, CaseIterable {
+  /// Never: new SYNs are dropped while the queue is full (`tcp_syncookies=0`).
+  case off
+  /// Only when the SYN queue overflows, the Linux default (`tcp_syncookies=1`).
+  case onOverflow = "on"
+  /// For every SYN (`tcp_syncookies=2`).
+  case always
+}
+
+/// How `abort()` (close with SO_LINGER 0) resets a connection.
+public enum ResetStyle: String, Hashable, Sendable {
+  /// RFC 9293 §3.10.5: `<SEQ=SND.NXT><CTL=RST>`.
+  case rfc
+  /// Linux: RST with ACK, `ack = RCV.NXT`.
+  case linux
+}
+
+/// The settings of one host's TCP. Defaults follow Linux where it picks a value the RFCs leave
+/// open; each field names where the value comes from.
+public struct TCPConfig: Hashable, Sendable {
+  /// The MSS this host announces (its MTU minus 40) and the most it sends (RFC 9293 §3.7.1).
+  public var mss: UInt16 = 1460
+  /// Receive buffer in bytes; RCV.WND is what of it is free.
+  public var receiveBuffer: Int = 65535
+  /// The window-scale shift to offer in SYNs (RFC 7323 §2); nil offers none.
+  public var windowScale: UInt8? = nil
+  /// Offer SACK-permitted (RFC 2018). On by default on Linux.
+  public var sack: Bool = true
+  /// Offer timestamps (RFC 7323). On by default on Linux; off here unless a lesson asks.
+  public var timestamps: Bool = false
+  /// Initial retransmission timeout (RFC 6298 (2.1)).
+  public var initialRTO: VirtualDuration = .seconds(1)
+  /// Lower bound on the RTO: Linux's 200 ms (`TCP_RTO_MIN`); RFC 6298 (2.4) says 1 s.
+  public var minRTO: VirtualDuration = .millis(200)
+  /// Upper bound on the RTO: Linux's 120 s (`TCP_RTO_MAX`).
+  public var maxRTO: VirtualDuration = .seconds(120)
+  /// SYN retransmissions before connect() fails with ETIMEDOUT (`tcp_syn_retries`).
+  public var synRetries: Int = 6
+  /// SYN-ACK retransmissions before a half-open connection is dropped (`tcp_synack_retries`).
+  public var synAckRetries: Int = 5
+  /// Data retransmissions before the connection fails (`tcp_retries2`).
+  public var dataRetries: Int = 15
+  /// Maximum segment lifetime; TIME-WAIT lasts 2*MSL. 30 s gives Linux's fixed 60 s
+  /// (`TCP_TIMEWAIT_LEN`); RFC 9293 suggests 2 minutes.
+  public var msl: VirtualDuration = .seconds(30)
+  /// How long an orphaned FIN-WAIT-2 connection lingers (`tcp_fin_timeout`; RFC 9293 has none).
+  public var finTimeout: VirtualDuration = .seconds(60)
+  /// Delayed-ACK timeout; nil acknowledges every segment at once.
+  public var delayedAck: VirtualDuration? = nil
+  /// Listen backlog: the bound on the SYN queue and on the accept queue.
+  public var backlog: Int = 128
+  /// SYN cookie policy of listeners on this host.
+  public var synCookies: SynCookieMode = .onOverflow
+  /// How abort() resets.
+  public var resetStyle: ResetStyle = .linux
+  /// The server application accepts every connection as soon as it is ready.
+  public var autoAccept: Bool = true
+  /// The application reads everything as soon as it arrives.
+  public var autoRead: Bool = true
+  /// A fixed ISS for this host's first connection (lessons fix it for readability); nil uses
+  /// the RFC 9293 §3.4.1 generator.
+  public var isn: UInt32? = nil
+  /// Retransmit the SYN-ACK when a retransmitted SYN reaches SYN-RECEIVED, as Linux does
+  /// (RFC 9293 would only answer with an ACK).
+  public var synAckOnDuplicateSyn: Bool = true
+
+  public init() {}
+
+  /// TIME-WAIT's length.
+  public var timeWaitDuration: VirtualDuration { msl * 2 }
+}

@@ -1,0 +1,103 @@
+/// A plain-English, one-line-per-step ladder (the `trace --format text` output and the default
+/// step caption). Sequence numbers are relative to each side's ISN, as Wireshark shows them,
+/// unless `absolute` is set.
+extension Timeline {
+  /// The ISN a host's sequence numbers are shown relative to: the ISS of its connection in
+  /// the transmission, when known.
+  public func relativeBase(for tx: Int) -> (seq: SeqNum, ack: SeqNum)? {
+    let t = transmissions[tx]
+    let s = t.segment
+    // Find the SYNs of this 4-tuple: the sender's ISS and the receiver's ISS.
+    var senderISS: SeqNum? = nil
+    var receiverISS: SeqNum? = nil
+    for other in transmissions[...tx].reversed() where other.segment.flags.contains(.syn) {
+      let o = other.segment
+      if o.source == s.source && o.sourcePort == s.sourcePort && o.destination == s.destination
+        && o.destinationPort == s.destinationPort && senderISS == nil
+      {
+        senderISS = o.seq
+      } else if o.source == s.destination && o.sourcePort == s.destinationPort
+        && o.destination == s.source && o.destinationPort == s.sourcePort && receiverISS == nil
+      {
+        receiverISS = o.seq
+      }
+      if senderISS != nil && receiverISS != nil { break }
+    }
+    guard let a = senderISS else { return nil }
+    return (a, receiverISS ?? SeqNum(0))
+  }
+
+  /// "SYN seq=0 win=65535 <mss 1460,sackOK>" for a transmission.
+  public func segmentLabel(_ tx: Int, absolute: Bool = false) -> String {
+    let s = transmissions[tx].segment
+    var seq = s.seq.rawValue
+    var ack = s.ack.rawValue
+    if !absolute, let base = relativeBase(for: tx) {
+      seq = s.seq.rawValue &- base.seq.rawValue
+      ack = s.ack.rawValue &- base.ack.rawValue
+    }
+    var out = s.flags.label + " seq=\(seq)"
+    if s.flags.contains(.ack) { out += " ack=\(ack)" }
+    if !s.payload.isEmpty { out += " len=\(s.payload.count)" }
+    out += " win=\(s.window)"
+    var opts: [String] = []
+    if let m = s.options.mss { opts.append("mss \(m)") }
+    if s.options.sackPermitted { opts.append("sackOK") }
+    if let w = s.options.windowScale { opts.append("wscale \(w)") }
+    if let ts = s.options.timestamps { opts.append("TS \(ts.value):\(ts.echoReply)") }
+    if !s.options.sackBlocks.isEmpty {
+      let blocks = s.options.sackBlocks.map { b -> String in
+        let base = absolute ? 0 : (relativeBase(for: tx)?.ack.rawValue ?? 0)
+        return "\(b.left.rawValue &- base)-\(b.right.rawValue &- base)"
+      }
+      opts.append("sack " + blocks.joined(separator: ","))
+    }
+    if !opts.isEmpty { out += " <" + opts.joined(separator: ",") + ">" }
+    return out
+  }
+
+  /// One English sentence-ish line for a record.
+  public func describe(record i: Int, absolute: Bool = false) -> String {
+    let r = records[i]
+    let host = r.host >= 0 ? hosts[Int(r.host)].name : "?"
+    switch r.event {
+    case .app(_, let call, let result, let bytes):
+      let b = (call == .send || call == .recv) ? "\(bytes) bytes " : ""
+      return "\(host): \(call.rawValue)() \(b)= \(result.rawValue)"
+    case .send(let tx):
+      let t = transmissions[Int(tx)]
+      let to = t.to >= 0 ? hosts[Int(t.to)].name : t.segment.destination.description
+      let rtx = t.isRetransmission ? " (retransmission)" : ""
+      return "\(host) → \(to): \(segmentLabel(Int(tx), absolute: absolute))\(rtx)"
+    case .arrive(let tx, let note):
+      let from = hosts[Int(transmissions[Int(tx)].from)].name
+      let n = note.map { " [\($0.rawValue)]" } ?? ""
+      let at = r.host >= 0 ? host : transmissions[Int(tx)].segment.destination.description
+      return "\(at) ← \(from): \(segmentLabel(Int(tx), absolute: absolute))\(n)"
+    case .drop(let tx, let reason):
+      let from = hosts[Int(transmissions[Int(tx)].from)].name
+      let at = r.host >= 0 ? host : transmissions[Int(tx)].segment.destination.description
+      return "\(at) ✕ \(from): \(segmentLabel(Int(tx), absolute: absolute)) lost (\(reason.rawValue))"
+    case .timer(_, let kind):
+      return "\(host): \(kind.rawValue) timer fires"
+    case .state(_, let from, let to):
+      return "\(host): \(from.rfcName) → \(to.rfcName)"
+    }
+  }
+
+  /// The text ladder: one line per step, its records joined with "; ".
+  public func textLines(absolute: Bool = false) -> [String] {
+    var lines: [String] = []
+    for i in steps.indices where steps[i].recordCount > 0 {
+      let s = steps[i]
+      let parts = (Int(s.firstRecord)..<Int(s.firstRecord + s.recordCount)).map {
+        describe(record: $0, absolute: absolute)
+      }
+      let num = String(i)
+      let pad = String(repeating: " ", count: max(0, 5 - num.count))
+      lines.append("\(pad)\(num)  \(s.time.description)  " + parts.joined(separator: "; "))
+    }
+    lines.append("end: \(end)")
+    return lines
+  }
+}

@@ -1,0 +1,92 @@
+/// The recorded run: every trace record, every transmission, and the steps a teacher steps
+/// through, each with the state of both ladder hosts after it.
+///
+/// Steps are reachable by index in constant time. Snapshots are stored once per change (a step
+/// holds indices into the snapshot arrays), so a SYN flood does not copy its half-open
+/// connections into every step; in-flight segments are found from the step's oldest pending
+/// transmission rather than copied.
+public struct Timeline: Sendable {
+  /// A host as the trace names it.
+  public struct HostInfo: Hashable, Sendable {
+    public var name: String
+    public var address: IPv4Address
+    public var side: Side
+    public var isTCP: Bool
+  }
+
+  /// A step: a contiguous run of records, with the ladder hosts' snapshot indices after it.
+  public struct StepInfo: Hashable, Sendable {
+    public var firstRecord: Int32
+    public var recordCount: Int32
+    public var time: VirtualTime
+    public var leftConnection: Int32
+    public var leftListener: Int32
+    public var rightConnection: Int32
+    public var rightListener: Int32
+    /// Transmissions before this index have all landed by the end of this step.
+    public var oldestPending: Int32
+    /// Only hosts off the ladder took part (an attacker's segments).
+    public var background: Bool
+  }
+
+  public var seed: UInt64
+  public var hosts: [HostInfo]
+  public var left: Int32
+  public var right: Int32
+  public var records: [TraceRecord]
+  public var transmissions: [Transmission]
+  public var sockets: [SocketInfo]
+  public var steps: [StepInfo]
+  public var connectionSnapshots: [ConnectionSnapshot]
+  public var listenerSnapshots: [ListenerSnapshot]
+  /// The last snapshot of every connection, by connection index, at the end of the run.
+  public var finalConnections: [ConnectionSnapshot]
+  public var end: RunEnd
+  /// Engine events processed.
+  public var eventCount: Int
+
+  public var stepCount: Int { steps.count }
+
+  /// The records of step `i`.
+  public func records(ofStep i: Int) -> ArraySlice<TraceRecord> {
+    let s = steps[i]
+    return records[Int(s.firstRecord)..<Int(s.firstRecord + s.recordCount)]
+  }
+
+  /// Host `side`'s panel after step `i`.
+  public func endpoint(_ side: Side, atStep i: Int) -> EndpointSnapshot {
+    let s = steps[i]
+    let (c, l) = side == .left ? (s.leftConnection, s.leftListener) : (s.rightConnection, s.rightListener)
+    return EndpointSnapshot(
+      connection: c >= 0 ? connectionSnapshots[Int(c)] : nil,
+      listener: l >= 0 ? listenerSnapshots[Int(l)] : nil)
+  }
+
+  /// Transmissions sent by the end of step `i` with a copy still on the wire.
+  public func inFlight(atStep i: Int) -> [Int] {
+    let s = steps[i]
+    var out: [Int] = []
+    var tx = Int(s.oldestPending)
+    while tx < transmissions.count && transmissions[tx].sendStep <= Int32(i) {
+      let t = transmissions[tx]
+      let pending = t.landings.isEmpty || t.landings.contains { $0.step > Int32(i) }
+      if pending { out.append(tx) }
+      tx += 1
+    }
+    return out
+  }
+
+  /// The name of host `i`, or "?" for -1.
+  public func hostName(_ i: Int32) -> String { i >= 0 ? hosts[Int(i)].name : "?" }
+
+  /// The step in which the time first reaches `t` (for "jump to time").
+  public func step(atOrAfter t: VirtualTime) -> Int {
+    var lo = 0
+    var hi = steps.count
+    while lo < hi {
+      let mid = (lo + hi) / 2
+      if steps[mid].time < t { lo = mid + 1 } else { hi = mid }
+    }
+    return min(lo, steps.count - 1)
+  }
+}
