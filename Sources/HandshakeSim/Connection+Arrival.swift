@@ -127,9 +127,7 @@ extension Connection {
       timedSeq = nil
     }
     sndUna = ack
-    var drop = 0
-    while drop < rtxQueue.count && rtxQueue[drop].end <= ack { drop += 1 }
-    if drop > 0 { rtxQueue.removeFirst(drop) }
+    rtxQueue.dropAcknowledged(upTo: ack)
     if var first = rtxQueue.first, first.seq < ack {
       // The peer took part of a segment (it trimmed to its window): keep the rest.
       let cut = ack - first.seq
@@ -141,7 +139,7 @@ extension Connection {
         first.seq = ack
         first.dataLength -= cut
       }
-      rtxQueue[0] = first
+      rtxQueue[rtxQueue.startIndex] = first
     }
     let before = sendBuffer.baseSeq
     sendBuffer.acknowledge(upTo: ack)
@@ -392,11 +390,19 @@ extension Connection {
   /// Marks retransmission-queue entries the peer holds (RFC 2018 §5).
   private mutating func markSacked(_ blocks: [SackBlock]) {
     for b in blocks where sndUna < b.right && b.right <= sndNxt && b.left < b.right {
-      for i in rtxQueue.indices where rtxQueue[i].seq >= b.left && rtxQueue[i].end <= b.right {
-        rtxQueue[i].sacked = true
+      // A block usually reappears grown at its right edge: scan only what is new.
+      var from = b.left
+      if let known = lastSackBlocks.first(where: { $0.left == b.left && $0.right <= b.right }) {
+        from = known.right
+      }
+      var i = rtxQueue.firstIndex(atOrAfter: from)
+      while i < rtxQueue.endIndex && rtxQueue[i].end <= b.right {
+        if !rtxQueue[i].sacked { rtxQueue[i].sacked = true }
+        i += 1
       }
       highestSacked = highestSacked.map { SeqNum.later($0, b.right) } ?? b.right
     }
+    lastSackBlocks = blocks
   }
 
   // MARK: - Text and FIN (§3.10.7.4 seventh and eighth)
@@ -438,11 +444,11 @@ extension Connection {
           return
         }
         if start == rcvNxt {
-          deliver(Array(data))
+          deliver(data)
           let filled = ooo.takeContiguous(at: rcvNxt)
           if !filled.isEmpty {
             fx.note(.holeFilled)
-            deliver(filled)
+            for piece in filled { deliver(piece) }
             ackNow = true
           } else if !ooo.isEmpty {
             ackNow = true
@@ -450,7 +456,7 @@ extension Connection {
           scheduleAckForData(now: now)
         } else {
           fx.note(.outOfOrder)
-          ooo.insert(seq: start, data: Array(data), rcvNxt: rcvNxt)
+          ooo.insert(seq: start, data: data, rcvNxt: rcvNxt)
           if fin { ooo.finSeq = start + data.count }
           ackNow = true  // an immediate duplicate ACK (RFC 5681 §4.2)
           return
@@ -471,7 +477,9 @@ extension Connection {
       if finPos == rcvNxt {
         finNow = true
       } else if finPos > rcvNxt {
+        fx.note(.outOfOrder)
         ooo.finSeq = finPos
+        ackNow = true
       }
     } else if let fs = ooo.finSeq, fs == rcvNxt {
       finNow = true
@@ -479,7 +487,7 @@ extension Connection {
     if finNow && !finReceived { receiveFin(now: now, &fx) }
   }
 
-  private mutating func deliver(_ bytes: [UInt8]) {
+  private mutating func deliver(_ bytes: ArraySlice<UInt8>) {
     guard !bytes.isEmpty else { return }
     rcvNxt += bytes.count
     rcvUnread += bytes.count

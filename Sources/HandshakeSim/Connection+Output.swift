@@ -17,7 +17,7 @@ extension Connection {
 
   /// A segment from this connection with the options its state calls for.
   func makeSegment(
-    seq: SeqNum, flags: TCPFlags, payload: [UInt8] = [], now: VirtualTime
+    seq: SeqNum, flags: TCPFlags, payload: ArraySlice<UInt8> = [], now: VirtualTime
   ) -> Segment {
     var opts = TCPOptions()
     let syn = flags.contains(.syn)
@@ -67,7 +67,7 @@ extension Connection {
   mutating func sendSyn(ack: Bool, now: VirtualTime, _ fx: inout Effects) {
     let seg = makeSegment(seq: iss, flags: ack ? [.syn, .ack] : .syn, now: now)
     if rtxQueue.isEmpty {
-      rtxQueue = [SentSegment(seq: iss, dataLength: 0, syn: true, fin: false, sentAt: now)]
+      rtxQueue.append(SentSegment(seq: iss, dataLength: 0, syn: true, fin: false, sentAt: now))
       timedSeq = iss
       timedAt = now
     }
@@ -157,14 +157,22 @@ extension Connection {
   mutating func retransmitHoles(now: VirtualTime, _ fx: inout Effects) {
     guard recoveryPoint != nil, !rtxQueue.isEmpty else { return }
     if sackOK, let high = highestSacked {
-      for i in rtxQueue.indices
-      where !rtxQueue[i].sacked && !rtxQueue[i].recoveryRetransmitted && rtxQueue[i].seq < high {
+      // Entries before the cursor were SACKed or already resent in this episode.
+      var i = max(holeCursor, rtxQueue.startIndex)
+      while i < rtxQueue.endIndex && rtxQueue[i].seq < high {
+        if !rtxQueue[i].sacked && !rtxQueue[i].recoveryRetransmitted {
+          rtxQueue[i].recoveryRetransmitted = true
+          retransmit(i, now: now, &fx)
+        }
+        i += 1
+      }
+      holeCursor = i
+    } else {
+      let i = rtxQueue.startIndex
+      if !rtxQueue[i].recoveryRetransmitted && !rtxQueue[i].sacked {
         rtxQueue[i].recoveryRetransmitted = true
         retransmit(i, now: now, &fx)
       }
-    } else if !rtxQueue[0].recoveryRetransmitted && !rtxQueue[0].sacked {
-      rtxQueue[0].recoveryRetransmitted = true
-      retransmit(0, now: now, &fx)
     }
   }
 
@@ -172,7 +180,10 @@ extension Connection {
   mutating func enterRecovery(now: VirtualTime, _ fx: inout Effects) {
     recoveryPoint = sndNxt
     for i in rtxQueue.indices { rtxQueue[i].recoveryRetransmitted = false }
-    if let i = rtxQueue.firstIndex(where: { !$0.sacked }) ?? rtxQueue.indices.first {
+    holeCursor = rtxQueue.startIndex
+    if let i = rtxQueue.firstIndex(where: { !$0.sacked })
+      ?? (rtxQueue.isEmpty ? nil : rtxQueue.startIndex)
+    {
       rtxQueue[i].recoveryRetransmitted = true
       retransmit(i, now: now, &fx)
     }
@@ -195,7 +206,8 @@ extension Connection {
 
   /// The reset abort() sends: RFC `<SEQ=SND.NXT><CTL=RST>`, Linux also ACKs RCV.NXT.
   func abortReset(now: VirtualTime) -> Segment {
-    var seg = makeSegment(seq: sndNxt, flags: config.resetStyle == .linux ? [.rst, .ack] : .rst, now: now)
+    var seg = makeSegment(
+      seq: sndNxt, flags: config.resetStyle == .linux ? [.rst, .ack] : .rst, now: now)
     seg.options.sackBlocks = []
     if config.resetStyle == .rfc { seg.ack = SeqNum(0) }
     return seg

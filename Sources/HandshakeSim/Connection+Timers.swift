@@ -71,7 +71,8 @@ extension Connection {
       recoveryPoint = sndNxt
       for i in rtxQueue.indices { rtxQueue[i].recoveryRetransmitted = false }
     }
-    let i = rtxQueue.firstIndex(where: { !$0.sacked }) ?? 0
+    holeCursor = rtxQueue.startIndex
+    let i = rtxQueue.firstIndex(where: { !$0.sacked }) ?? rtxQueue.startIndex
     rtxQueue[i].recoveryRetransmitted = true
     retransmit(i, now: now, &fx)
     rtxDeadline = now + rto

@@ -10,7 +10,7 @@ extension Connection {
   }
 
   /// SEND (§3.10.2).
-  mutating func send(_ data: [UInt8], now: VirtualTime, _ fx: inout Effects) {
+  mutating func send(_ payload: Payload, now: VirtualTime, _ fx: inout Effects) {
     if let e = pendingError {
       tell(.send, e == .reset ? .brokenPipe : e, &fx)
       return
@@ -23,10 +23,21 @@ extension Connection {
     case .closed, .listen:
       tell(.send, .notConnected, &fx)
     case .synSent, .synReceived, .established, .closeWait:
-      sendBuffer.append(data)
-      bytesWritten += data.count
-      writeDigest.add(data)
-      tell(.send, .ok, bytes: data.count, &fx)
+      switch payload {
+      case .bytes(let data):
+        sendBuffer.append(data)
+        writeDigest.add(data)
+      case .count(let n):
+        sendBuffer.appendFiller(count: n, offset: bytesWritten)
+        var done = 0
+        while done < n {
+          let k = Swift.min(65536, n - done)
+          writeDigest.add(Payload.patternSlice(offset: bytesWritten + done, count: k))
+          done += k
+        }
+      }
+      bytesWritten += payload.length
+      tell(.send, .ok, bytes: payload.length, &fx)
       output(now: now, &fx)
     case .finWait1, .finWait2, .closing, .lastAck, .timeWait:
       tell(.send, .brokenPipe, &fx)

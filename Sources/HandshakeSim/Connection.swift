@@ -64,7 +64,9 @@ struct Connection: Sendable {
   var finQueued = false
   /// Sequence number of our FIN once it has been sent.
   var finSeq: SeqNum? = nil
-  var rtxQueue: [SentSegment] = []
+  var rtxQueue = RetransmissionQueue()
+  /// During recovery, entries before this index need no more retransmission.
+  var holeCursor = 0
   /// RTO before backoff: the initial value, 3 s after a retransmitted SYN, or from SRTT.
   var baseRTO: VirtualDuration
   var backoff = 0
@@ -78,6 +80,8 @@ struct Connection: Sendable {
   /// While recovering from a loss: SND.NXT when recovery began (RFC 6582's "recover").
   var recoveryPoint: SeqNum? = nil
   var highestSacked: SeqNum? = nil
+  /// The SACK blocks of the last ACK, so a block that only grew is not scanned again.
+  var lastSackBlocks: [SackBlock] = []
 
   // Receive side.
   var ooo = ReassemblyQueue()
@@ -159,8 +163,12 @@ struct Connection: Sendable {
 
   /// The earliest timer deadline, for the scheduler.
   var nextDeadline: VirtualTime? {
-    [rtxDeadline, persistDeadline, delAckDeadline, timeWaitDeadline, finWait2Deadline]
-      .compactMap { $0 }.min()
+    var d = rtxDeadline
+    if let t = persistDeadline, d.map({ t < $0 }) ?? true { d = t }
+    if let t = delAckDeadline, d.map({ t < $0 }) ?? true { d = t }
+    if let t = timeWaitDeadline, d.map({ t < $0 }) ?? true { d = t }
+    if let t = finWait2Deadline, d.map({ t < $0 }) ?? true { d = t }
+    return d
   }
 
   mutating func setState(_ to: TCPState, _ fx: inout Effects) {
@@ -184,14 +192,67 @@ struct Connection: Sendable {
   }
 }
 
-/// 64-bit FNV-1a over a byte stream.
+/// A 64-bit digest of a byte stream that does not depend on how the stream was cut into pieces
+/// (a sender writes once, a receiver reads segment by segment), so tests can prove that every
+/// byte arrived once and in order. Fletcher-style over 64-bit little-endian words, with a carried
+/// partial word: the second sum weighs each word by its position, so order matters.
 public struct Digest: Hashable, Sendable {
-  public var value: UInt64 = 0xcbf2_9ce4_8422_2325
+  private var sum1: UInt64 = 0
+  private var sum2: UInt64 = 0
+  /// Bytes of an unfinished word, little-endian.
+  private var partial: UInt64 = 0
+  /// Bytes digested so far.
+  public private(set) var count = 0
+
   public init() {}
+
+  /// The digest value (covering a trailing partial word too).
+  public var value: UInt64 {
+    let s1 = sum1 &+ partial
+    let s2 = sum2 &+ s1
+    return (s1 ^ (s2 << 32 | s2 >> 32)) &* 0x9E37_79B9_7F4A_7C15 ^ UInt64(count)
+  }
+
   public mutating func add<C: Collection>(_ bytes: C) where C.Element == UInt8 {
-    for b in bytes {
-      value ^= UInt64(b)
-      value = value &* 0x0000_0100_0000_01B3
+    let done: Bool? = bytes.withContiguousStorageIfAvailable { buf in
+      var i = 0
+      let n = buf.count
+      while count & 7 != 0 && i < n {
+        push(buf[i])
+        i += 1
+      }
+      if let base = buf.baseAddress, i + 8 <= n {
+        var a = sum1
+        var b = sum2
+        let raw = UnsafeRawPointer(base)
+        let wordStart = i
+        while i + 8 <= n {
+          a &+= UInt64(littleEndian: raw.loadUnaligned(fromByteOffset: i, as: UInt64.self))
+          b &+= a
+          i += 8
+        }
+        sum1 = a
+        sum2 = b
+        count += i - wordStart
+      }
+      while i < n {
+        push(buf[i])
+        i += 1
+      }
+      return true
+    }
+    if done == nil {
+      for b in bytes { push(b) }
+    }
+  }
+
+  @inline(__always) private mutating func push(_ b: UInt8) {
+    partial |= UInt64(b) << (UInt64(count & 7) * 8)
+    count += 1
+    if count & 7 == 0 {
+      sum1 &+= partial
+      sum2 &+= sum1
+      partial = 0
     }
   }
 }

@@ -50,7 +50,7 @@ extension Connection {
         retransmission: rtxDeadline, persist: persistDeadline, delayedAck: delAckDeadline,
         timeWait: timeWaitDeadline, finWait2: finWait2Deadline),
       unsentBytes: unsentBytes, bytesInFlight: max(0, sndNxt - sndUna), unreadBytes: rcvUnread,
-      outOfOrderBytes: ooo.byteCount, sackedSegments: rtxQueue.reduce(0) { $0 + ($1.sacked ? 1 : 0) },
+      outOfOrderBytes: ooo.byteCount, sackedSegments: rtxQueue.sackedCount,
       bytesWritten: bytesWritten, bytesAcked: bytesAcked, bytesReceived: bytesReceived,
       bytesRead: bytesRead, retransmissions: retransmissions, finSent: finSeq != nil,
       finReceived: finReceived, error: pendingError, writeDigest: writeDigest,

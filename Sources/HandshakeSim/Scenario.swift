@@ -10,6 +10,9 @@ public struct Scenario: Sendable {
   public var left: Int
   public var right: Int
   public var stepPolicy: StepPolicy
+  /// Whether steps carry panel snapshots. The UI needs them; a headless trace or export of a
+  /// huge run does not, and skips the cost.
+  public var recordSnapshots: Bool = true
 
   public init(
     seed: UInt64 = 1, hosts: [HostSpec], link: LinkSpec = LinkSpec(), script: [ScriptEntry],
@@ -69,7 +72,8 @@ public struct HostSpec: Hashable, Sendable {
 public struct RunLimits: Hashable, Sendable {
   public var maxEvents: Int
   public var maxTime: VirtualTime
-  public init(maxEvents: Int = 2_000_000, maxTime: VirtualTime = VirtualTime(micros: 3_600_000_000)) {
+  public init(maxEvents: Int = 2_000_000, maxTime: VirtualTime = VirtualTime(micros: 3_600_000_000))
+  {
     self.maxEvents = maxEvents
     self.maxTime = maxTime
   }
@@ -166,13 +170,38 @@ public enum Payload: Hashable, Sendable {
     }
   }
 
-  /// The bytes; filler is a repeating readable pattern so captures show something legible.
+  /// The filler's period: "abcdefghijklmnopqrstuvwxyz0123456789".
+  public static let pattern = Array("abcdefghijklmnopqrstuvwxyz0123456789".utf8)
+
+  /// The filler repeated over 64 KiB plus one period, so any filler run of up to 64 KiB is a
+  /// slice of this one array: segments of a bulk transfer share it instead of copying bytes.
+  static let patternBuffer: [UInt8] = {
+    let n = 65536 + pattern.count
+    return (0..<n).map { pattern[$0 % pattern.count] }
+  }()
+
+  /// `count` filler bytes as they stand at stream offset `offset` (count at most 64 KiB).
+  static func patternSlice(offset: Int, count: Int) -> ArraySlice<UInt8> {
+    precondition(count <= 65536, "filler slices are at most 64 KiB")
+    let phase = offset % pattern.count
+    return patternBuffer[phase..<(phase + count)]
+  }
+
+  /// The bytes; filler continues the pattern from stream offset `offset`, so consecutive
+  /// writes join up.
   public func materialize(offset: Int = 0) -> [UInt8] {
     switch self {
     case .bytes(let b): return b
     case .count(let n):
-      let pattern = Array("abcdefghijklmnopqrstuvwxyz0123456789".utf8)
-      return (0..<n).map { pattern[($0 + offset) % pattern.count] }
+      var out: [UInt8] = []
+      out.reserveCapacity(n)
+      var done = 0
+      while done < n {
+        let k = min(65536, n - done)
+        out.append(contentsOf: Payload.patternSlice(offset: offset + done, count: k))
+        done += k
+      }
+      return out
     }
   }
 }
@@ -253,7 +282,8 @@ public struct Injection: Hashable, Sendable {
   public var interval: VirtualDuration
 
   public init(
-    to: Int, source: AddressSpec = .own, sourcePort: PortSpec = .own, destinationPort: UInt16? = nil,
+    to: Int, source: AddressSpec = .own, sourcePort: PortSpec = .own,
+    destinationPort: UInt16? = nil,
     seq: SeqExpr, ack: SeqExpr? = nil, flags: TCPFlags, window: UInt16 = 65535,
     options: TCPOptions = .none, payload: Payload? = nil, count: Int = 1,
     interval: VirtualDuration = .zero

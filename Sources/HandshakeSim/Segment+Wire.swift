@@ -89,7 +89,7 @@ extension Segment {
       seq: SeqNum(readUInt32(b, s + 4)), ack: SeqNum(readUInt32(b, s + 8)),
       flags: TCPFlags(rawValue: b[s + 13]), window: readUInt16(b, s + 14),
       urgentPointer: readUInt16(b, s + 18), options: options,
-      payload: Array(b[(s + offset)...]))
+      payload: Array(b[(s + offset)...])[...])
     return (seg, valid)
   }
 

@@ -14,12 +14,13 @@ public struct Segment: Hashable, Sendable {
   public var window: UInt16
   public var urgentPointer: UInt16
   public var options: TCPOptions
-  public var payload: [UInt8]
+  /// The data. A slice, so segments can share the bytes an application wrote.
+  public var payload: ArraySlice<UInt8>
 
   public init(
     source: IPv4Address, destination: IPv4Address, sourcePort: UInt16, destinationPort: UInt16,
     seq: SeqNum, ack: SeqNum = SeqNum(0), flags: TCPFlags, window: UInt16 = 0,
-    urgentPointer: UInt16 = 0, options: TCPOptions = .none, payload: [UInt8] = []
+    urgentPointer: UInt16 = 0, options: TCPOptions = .none, payload: ArraySlice<UInt8> = []
   ) {
     self.source = source
     self.destination = destination

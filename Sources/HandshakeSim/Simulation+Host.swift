@@ -4,7 +4,8 @@
 extension Simulation {
   /// SEGMENT ARRIVES at a TCP host.
   mutating func segmentArrives(_ seg: Segment, host h: Int32) {
-    let key = ConnKey(localPort: seg.destinationPort, remote: seg.source, remotePort: seg.sourcePort)
+    let key = ConnKey(
+      localPort: seg.destinationPort, remote: seg.source, remotePort: seg.sourcePort)
     if let c = hosts[Int(h)].connsByKey[key] {
       conns[Int(c)].segmentArrives(seg, now: now, &fx)
       touched.append(c)
@@ -41,7 +42,8 @@ extension Simulation {
     // Second, any ACK is bad here, unless it returns a valid SYN cookie.
     if f.contains(.ack) {
       if !f.contains(.syn) && listeners[Int(l)].checksCookies(now: now),
-        let idx = synCookie.check(tuple: tuple(seg), cookie: seg.ack - 1, clientISN: seg.seq - 1, now: now)
+        let idx = synCookie.check(
+          tuple: tuple(seg), cookie: seg.ack - 1, clientISN: seg.seq - 1, now: now)
       {
         if listeners[Int(l)].acceptQueue.count >= listeners[Int(l)].backlog {
           listeners[Int(l)].acceptDrops += 1
@@ -76,7 +78,8 @@ extension Simulation {
     if lst.cookies == .always || (full && lst.cookies == .onOverflow) {
       listeners[Int(l)].cookiesSent += 1
       fx.note(.cookieSent)
-      fx.append(.send(cookieSynAck(seg, config: config), socket: lst.socketID, retransmission: false))
+      fx.append(
+        .send(cookieSynAck(seg, config: config), socket: lst.socketID, retransmission: false))
       return
     }
     if full {
@@ -145,7 +148,7 @@ extension Simulation {
     conn.rcvNxt = seg.seq
     conn.sndUna = seg.ack
     conn.sndNxt = seg.ack
-    conn.rtxQueue = []
+    conn.rtxQueue.removeAll()
     conn.peerMSS = SynCookie.mssTable[mssIndex]
     if let ts = seg.options.timestamps, config.timestamps {
       let (ws, sack) = SynCookie.decodeTimestamp(ts.echoReply)
@@ -177,7 +180,9 @@ extension Simulation {
 
   /// The ISS for a new connection: the host's fixed ISN the first time, if the lesson gave one,
   /// else RFC 9293 §3.4.1's clock plus keyed hash.
-  mutating func chooseISS(host h: Int32, _ localPort: UInt16, _ remote: IPv4Address, _ remotePort: UInt16)
+  mutating func chooseISS(
+    host h: Int32, _ localPort: UInt16, _ remote: IPv4Address, _ remotePort: UInt16
+  )
     -> SeqNum
   {
     if let isn = hosts[Int(h)].spec.tcpConfig?.isn, !hosts[Int(h)].usedFixedISN {
@@ -185,12 +190,15 @@ extension Simulation {
       return SeqNum(isn)
     }
     return isnGenerator.isn(
-      local: hosts[Int(h)].spec.address, localPort: localPort, remote: remote, remotePort: remotePort,
+      local: hosts[Int(h)].spec.address, localPort: localPort, remote: remote,
+      remotePort: remotePort,
       now: now)
   }
 
   /// A per-connection timestamp offset, as Linux randomises it (from the run's key).
-  func tsOffset(_ local: IPv4Address, _ localPort: UInt16, _ remote: IPv4Address, _ remotePort: UInt16)
+  func tsOffset(
+    _ local: IPv4Address, _ localPort: UInt16, _ remote: IPv4Address, _ remotePort: UInt16
+  )
     -> UInt32
   {
     UInt32(
@@ -216,9 +224,11 @@ extension Simulation {
       Connection(
         index: index, socketID: socket, host: h, config: spec.tcpConfig ?? TCPConfig(),
         local: spec.address, localPort: localPort, remote: remote, remotePort: remotePort,
-        passive: passive, iss: iss, tsOffset: tsOffset(spec.address, localPort, remote, remotePort)))
+        passive: passive, iss: iss, tsOffset: tsOffset(spec.address, localPort, remote, remotePort))
+    )
     connWake.append(nil)
-    hosts[Int(h)].connsByKey[ConnKey(localPort: localPort, remote: remote, remotePort: remotePort)] = index
+    hosts[Int(h)].connsByKey[
+      ConnKey(localPort: localPort, remote: remote, remotePort: remotePort)] = index
     if let other = ladderPeer(of: h), remote == hosts[Int(other)].spec.address {
       hosts[Int(h)].focus = index
     } else if !passive {
@@ -259,7 +269,8 @@ extension Simulation {
   /// A connection reached CLOSED: forget its 4-tuple and take it off its listener's queues.
   mutating func connectionClosed(_ c: Int32) {
     let conn = conns[Int(c)]
-    let key = ConnKey(localPort: conn.localPort, remote: conn.remoteAddress, remotePort: conn.remotePort)
+    let key = ConnKey(
+      localPort: conn.localPort, remote: conn.remoteAddress, remotePort: conn.remotePort)
     if hosts[Int(conn.host)].connsByKey[key] == c {
       hosts[Int(conn.host)].connsByKey[key] = nil
     }
@@ -268,7 +279,7 @@ extension Simulation {
       listeners[Int(l)].acceptQueue.removeAll { $0 == c }
     }
     // Free the buffers of a connection that will never be used again.
-    conns[Int(c)].rtxQueue = []
+    conns[Int(c)].rtxQueue.removeAll()
     conns[Int(c)].ooo = ReassemblyQueue()
     conns[Int(c)].pendingRead = []
   }

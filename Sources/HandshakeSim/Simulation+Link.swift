@@ -13,7 +13,7 @@ extension Simulation {
       Transmission(
         segment: seg, from: from, to: to, socket: socket, sentAt: now,
         sendStep: Int32(tl.steps.count), ipID: hosts[Int(from)].ipID,
-        isRetransmission: retransmission, landings: []))
+        isRetransmission: retransmission, firstLanding: nil, secondLanding: nil))
     outstanding.append(0)
     record(.send(tx: tx), host: from)
 
@@ -93,7 +93,7 @@ extension Simulation {
     land(tx)
     let t = tl.transmissions[Int(tx)]
     let host = t.to
-    tl.transmissions[Int(tx)].landings.append(
+    tl.transmissions[Int(tx)].land(
       Transmission.Landing(time: now, step: Int32(tl.steps.count), dropped: nil))
     primaryArrive = tl.records.count
     record(.arrive(tx: tx, note: nil), host: host)
@@ -108,7 +108,7 @@ extension Simulation {
   /// A copy the link lost: recorded at the would-be receiver when it would have arrived.
   mutating func lose(tx: Int32, copy: UInt8, reason: DropReason) {
     land(tx)
-    tl.transmissions[Int(tx)].landings.append(
+    tl.transmissions[Int(tx)].land(
       Transmission.Landing(time: now, step: Int32(tl.steps.count), dropped: reason))
     record(.drop(tx: tx, reason: reason), host: tl.transmissions[Int(tx)].to)
   }

@@ -45,7 +45,8 @@ extension Simulation {
 
   /// Makes sure the connection wakes at its earliest deadline.
   private mutating func scheduleWake(_ c: Int32) {
-    guard let d = conns[Int(c)].nextDeadline else { return }
+    // Read through a pointer: Array's getter would copy the whole connection.
+    guard let d = conns.withUnsafeBufferPointer({ $0[Int(c)].nextDeadline }) else { return }
     if let w = connWake[Int(c)], w <= d { return }
     connWake[Int(c)] = d
     queue.push(d, .wake(conn: c))
@@ -61,8 +62,19 @@ extension Simulation {
     let fold =
       background && (scenario.stepPolicy.foldBackgroundAfter.map { backgroundSteps >= $0 } ?? false)
       && tl.steps.count > 1 && tl.steps[tl.steps.count - 1].background
-    let (lc, ll) = snapshotIndices(host: Int32(scenario.left), previous: tl.steps.last.map { ($0.leftConnection, $0.leftListener) })
-    let (rc, rl) = snapshotIndices(host: Int32(scenario.right), previous: tl.steps.last.map { ($0.rightConnection, $0.rightListener) })
+    // A ladder host that nothing in this event touched keeps its snapshots.
+    let prev = tl.steps[tl.steps.count - 1]
+    let snap = scenario.recordSnapshots
+    let (lc, ll) =
+      snap && touches(Int32(scenario.left), first)
+      ? snapshotIndices(
+        host: Int32(scenario.left), previous: (prev.leftConnection, prev.leftListener))
+      : (prev.leftConnection, prev.leftListener)
+    let (rc, rl) =
+      snap && touches(Int32(scenario.right), first)
+      ? snapshotIndices(
+        host: Int32(scenario.right), previous: (prev.rightConnection, prev.rightListener))
+      : (prev.rightConnection, prev.rightListener)
     if fold {
       let s = tl.steps.count - 1
       let stepIndex = Int32(s)
@@ -75,9 +87,11 @@ extension Simulation {
         if let tx = tl.records[r].transmission, case .send = tl.records[r].event {
           _ = tx
         } else if let tx = tl.records[r].transmission {
-          let landings = tl.transmissions[Int(tx)].landings
-          if let li = landings.lastIndex(where: { $0.step == Int32(tl.steps.count) }) {
-            tl.transmissions[Int(tx)].landings[li].step = stepIndex
+          let current = Int32(tl.steps.count)
+          if tl.transmissions[Int(tx)].secondLanding?.step == current {
+            tl.transmissions[Int(tx)].secondLanding?.step = stepIndex
+          } else if tl.transmissions[Int(tx)].firstLanding?.step == current {
+            tl.transmissions[Int(tx)].firstLanding?.step = stepIndex
           }
         }
       }
@@ -99,13 +113,23 @@ extension Simulation {
     if !triggers.isEmpty { checkTriggers(first..<tl.records.count) }
   }
 
+  /// Whether the records from `first` on, or a connection woken in this event, belong to host `h`.
+  private func touches(_ h: Int32, _ first: Int) -> Bool {
+    for r in first..<tl.records.count where tl.records[r].host == h { return true }
+    for c in touched where conns[Int(c)].host == h { return true }
+    return false
+  }
+
   /// Snapshot indices for a ladder host, reusing the previous ones when nothing changed.
-  private mutating func snapshotIndices(host h: Int32, previous: (Int32, Int32)?) -> (Int32, Int32) {
+  private mutating func snapshotIndices(host h: Int32, previous: (Int32, Int32)?) -> (Int32, Int32)
+  {
     var ci: Int32 = -1
     var li: Int32 = -1
     if let c = hosts[Int(h)].focus {
-      let snap = conns[Int(c)].snapshot
-      if let p = previous?.0, p >= 0, tl.connectionSnapshots[Int(p)] == snap {
+      let snap = conns.withUnsafeBufferPointer { $0[Int(c)].snapshot }
+      if let p = previous?.0, p >= 0,
+        tl.connectionSnapshots.withUnsafeBufferPointer({ $0[Int(p)] == snap })
+      {
         ci = p
       } else {
         ci = Int32(tl.connectionSnapshots.count)

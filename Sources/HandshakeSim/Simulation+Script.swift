@@ -18,10 +18,7 @@ extension Simulation {
     case .connect(let to, let port, let localPort):
       connect(host: h, to: Int32(to), port: port, localPort: localPort)
     case .send(let payload):
-      withFocus(h, .send) { c, sim in
-        let offset = sim.conns[Int(c)].bytesWritten
-        sim.conns[Int(c)].send(payload.materialize(offset: offset), now: sim.now, &sim.fx)
-      }
+      withFocus(h, .send) { c, sim in sim.conns[Int(c)].send(payload, now: sim.now, &sim.fx) }
     case .read(let max):
       withFocus(h, .recv) { c, sim in sim.conns[Int(c)].read(max: max, now: sim.now, &sim.fx) }
     case .close:
@@ -67,7 +64,9 @@ extension Simulation {
   private mutating func listen(host h: Int32, port: UInt16, backlog: Int?) {
     let config = hosts[Int(h)].spec.tcpConfig ?? TCPConfig()
     if let l = hosts[Int(h)].listenerByPort[port], listeners[Int(l)].open {
-      record(.app(socket: listeners[Int(l)].socketID, call: .listen, result: .addressInUse, bytes: 0), host: h)
+      record(
+        .app(socket: listeners[Int(l)].socketID, call: .listen, result: .addressInUse, bytes: 0),
+        host: h)
       return
     }
     let index = Int32(listeners.count)
@@ -101,7 +100,9 @@ extension Simulation {
 
   private mutating func connect(host h: Int32, to: Int32, port: UInt16?, localPort: UInt16?) {
     if let c = hosts[Int(h)].focus, conns[Int(c)].state != .closed, !conns[Int(c)].appClosed {
-      record(.app(socket: conns[Int(c)].socketID, call: .connect, result: .isConnected, bytes: 0), host: h)
+      record(
+        .app(socket: conns[Int(c)].socketID, call: .connect, result: .isConnected, bytes: 0),
+        host: h)
       return
     }
     let remote = hosts[Int(to)].spec.address
@@ -117,7 +118,8 @@ extension Simulation {
     if let existing = hosts[Int(h)].connsByKey[key] {
       // The 4-tuple is still held, for instance by a connection in TIME-WAIT.
       record(
-        .app(socket: conns[Int(existing)].socketID, call: .connect, result: .addressInUse, bytes: 0),
+        .app(
+          socket: conns[Int(existing)].socketID, call: .connect, result: .addressInUse, bytes: 0),
         host: h)
       return
     }
@@ -138,7 +140,8 @@ extension Simulation {
     case .own: src = spec.address
     case .fixed(let a): src = a
     case .random(let base, let count):
-      src = IPv4Address(base.value &+ UInt32(truncatingIfNeeded: rng.next() % UInt64(max(count, 1))))
+      src = IPv4Address(
+        base.value &+ UInt32(truncatingIfNeeded: rng.next() % UInt64(max(count, 1))))
     }
     let sport: UInt16
     switch inj.sourcePort {
@@ -153,7 +156,7 @@ extension Simulation {
       source: src, destination: dst.address, sourcePort: sport,
       destinationPort: inj.destinationPort ?? dst.port ?? 80, seq: evaluate(inj.seq), ack: ack,
       flags: flags, window: inj.window, options: inj.options,
-      payload: inj.payload?.materialize() ?? [])
+      payload: (inj.payload?.materialize() ?? [])[...])
     transmit(seg, from: h, socket: -1, retransmission: false)
     if round + 1 < inj.count {
       queue.push(now + inj.interval, .action(entry: Int32(entry), round: Int32(round + 1)))

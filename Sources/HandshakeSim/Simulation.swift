@@ -76,7 +76,8 @@ public struct Simulation: Sendable {
     tl = Timeline(
       seed: scenario.seed,
       hosts: scenario.hosts.map {
-        Timeline.HostInfo(name: $0.name, address: $0.address, side: $0.side, isTCP: $0.tcpConfig != nil)
+        Timeline.HostInfo(
+          name: $0.name, address: $0.address, side: $0.side, isTCP: $0.tcpConfig != nil)
       },
       left: Int32(scenario.left), right: Int32(scenario.right), records: [], transmissions: [],
       sockets: [], steps: [], connectionSnapshots: [], listenerSnapshots: [],
@@ -89,7 +90,8 @@ public struct Simulation: Sendable {
     for (i, entry) in scenario.script.enumerated() {
       switch entry.trigger {
       case .at(let t): queue.push(t, .action(entry: Int32(i), round: 0))
-      case .after(let p, let d): triggers.append(PendingTrigger(entry: Int32(i), pattern: p, delay: d))
+      case .after(let p, let d):
+        triggers.append(PendingTrigger(entry: Int32(i), pattern: p, delay: d))
       }
     }
   }

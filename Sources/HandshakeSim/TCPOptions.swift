@@ -136,13 +136,19 @@ public struct TCPOptions: Hashable, Sendable {
       let body = bytes[(i + 2)..<(i + len)]
       switch kind {
       case 2:
-        guard len == 4 else { throw .badOption(kind: kind, reason: "MSS length \(len), expected 4") }
+        guard len == 4 else {
+          throw .badOption(kind: kind, reason: "MSS length \(len), expected 4")
+        }
         o.mss = UInt16(body[body.startIndex]) << 8 | UInt16(body[body.startIndex + 1])
       case 3:
-        guard len == 3 else { throw .badOption(kind: kind, reason: "window scale length \(len), expected 3") }
+        guard len == 3 else {
+          throw .badOption(kind: kind, reason: "window scale length \(len), expected 3")
+        }
         o.windowScale = body[body.startIndex]
       case 4:
-        guard len == 2 else { throw .badOption(kind: kind, reason: "SACK-permitted length \(len), expected 2") }
+        guard len == 2 else {
+          throw .badOption(kind: kind, reason: "SACK-permitted length \(len), expected 2")
+        }
         o.sackPermitted = true
       case 5:
         guard (len - 2) % 8 == 0, len > 2 else {
@@ -155,9 +161,12 @@ public struct TCPOptions: Hashable, Sendable {
           j += 8
         }
       case 8:
-        guard len == 10 else { throw .badOption(kind: kind, reason: "timestamps length \(len), expected 10") }
+        guard len == 10 else {
+          throw .badOption(kind: kind, reason: "timestamps length \(len), expected 10")
+        }
         o.timestamps = TCPTimestamps(
-          value: readUInt32(body, body.startIndex), echoReply: readUInt32(body, body.startIndex + 4))
+          value: readUInt32(body, body.startIndex), echoReply: readUInt32(body, body.startIndex + 4)
+        )
       default:
         o.unknown.append(RawTCPOption(kind: kind, data: Array(body)))
       }

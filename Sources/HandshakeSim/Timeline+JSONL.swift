@@ -73,7 +73,9 @@ extension Timeline {
     if !s.options.sackBlocks.isEmpty {
       opts.raw(
         "sack",
-        "[" + s.options.sackBlocks.map { "[\($0.left.rawValue),\($0.right.rawValue)]" }.joined(separator: ",")
+        "["
+          + s.options.sackBlocks.map { "[\($0.left.rawValue),\($0.right.rawValue)]" }.joined(
+            separator: ",")
           + "]")
     }
     if let ts = s.options.timestamps { opts.raw("ts", "[\(ts.value),\(ts.echoReply)]") }

@@ -77,7 +77,8 @@ extension Timeline {
     case .drop(let tx, let reason):
       let from = hosts[Int(transmissions[Int(tx)].from)].name
       let at = r.host >= 0 ? host : transmissions[Int(tx)].segment.destination.description
-      return "\(at) ✕ \(from): \(segmentLabel(Int(tx), absolute: absolute)) lost (\(reason.rawValue))"
+      return
+        "\(at) ✕ \(from): \(segmentLabel(Int(tx), absolute: absolute)) lost (\(reason.rawValue))"
     case .timer(_, let kind):
       return "\(host): \(kind.rawValue) timer fires"
     case .state(_, let from, let to):

@@ -56,7 +56,8 @@ public struct Timeline: Sendable {
   /// Host `side`'s panel after step `i`.
   public func endpoint(_ side: Side, atStep i: Int) -> EndpointSnapshot {
     let s = steps[i]
-    let (c, l) = side == .left ? (s.leftConnection, s.leftListener) : (s.rightConnection, s.rightListener)
+    let (c, l) =
+      side == .left ? (s.leftConnection, s.leftListener) : (s.rightConnection, s.rightListener)
     return EndpointSnapshot(
       connection: c >= 0 ? connectionSnapshots[Int(c)] : nil,
       listener: l >= 0 ? listenerSnapshots[Int(l)] : nil)
@@ -69,8 +70,7 @@ public struct Timeline: Sendable {
     var tx = Int(s.oldestPending)
     while tx < transmissions.count && transmissions[tx].sendStep <= Int32(i) {
       let t = transmissions[tx]
-      let pending = t.landings.isEmpty || t.landings.contains { $0.step > Int32(i) }
-      if pending { out.append(tx) }
+      if t.inFlight(afterStep: Int32(i)) { out.append(tx) }
       tx += 1
     }
     return out

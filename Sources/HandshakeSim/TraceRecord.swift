@@ -56,8 +56,23 @@ public struct Transmission: Hashable, Sendable {
   public var ipID: UInt16
   /// The sender sent this sequence range before (a retransmission).
   public var isRetransmission: Bool
-  /// Where it landed: up to two copies (a duplicated segment lands twice).
-  public var landings: [Landing]
+  /// Where it landed: up to two copies (a duplicated segment lands twice). Kept inline rather
+  /// than in an array so recording a segment allocates nothing.
+  public var firstLanding: Landing?
+  public var secondLanding: Landing?
+
+  /// The landings in order.
+  public var landings: [Landing] { [firstLanding, secondLanding].compactMap { $0 } }
+
+  /// True if no copy has landed by the end of step `i` (a copy still on the wire).
+  public func inFlight(afterStep i: Int32) -> Bool {
+    guard let a = firstLanding else { return true }
+    return a.step > i || (secondLanding.map { $0.step > i } ?? false)
+  }
+
+  mutating func land(_ l: Landing) {
+    if firstLanding == nil { firstLanding = l } else { secondLanding = l }
+  }
 
   /// A copy reaching its receiver, or lost on the way.
   public struct Landing: Hashable, Sendable {

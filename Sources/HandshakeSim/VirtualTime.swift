@@ -33,11 +33,15 @@ public struct VirtualDuration: Hashable, Comparable, Sendable, CustomStringConve
   public init(micros: Int64) { self.micros = micros }
 
   public static let zero = VirtualDuration(micros: 0)
-  public static func seconds(_ s: Int64) -> VirtualDuration { VirtualDuration(micros: s * 1_000_000) }
+  public static func seconds(_ s: Int64) -> VirtualDuration {
+    VirtualDuration(micros: s * 1_000_000)
+  }
   public static func millis(_ ms: Int64) -> VirtualDuration { VirtualDuration(micros: ms * 1_000) }
   public static func micros(_ us: Int64) -> VirtualDuration { VirtualDuration(micros: us) }
 
-  public static func < (lhs: VirtualDuration, rhs: VirtualDuration) -> Bool { lhs.micros < rhs.micros }
+  public static func < (lhs: VirtualDuration, rhs: VirtualDuration) -> Bool {
+    lhs.micros < rhs.micros
+  }
   public static func + (lhs: VirtualDuration, rhs: VirtualDuration) -> VirtualDuration {
     VirtualDuration(micros: lhs.micros &+ rhs.micros)
   }
@@ -45,7 +49,9 @@ public struct VirtualDuration: Hashable, Comparable, Sendable, CustomStringConve
     VirtualDuration(micros: lhs.micros - rhs.micros)
   }
   public static func * (lhs: VirtualDuration, rhs: Int64) -> VirtualDuration {
-    VirtualDuration(micros: lhs.micros.multipliedReportingOverflow(by: rhs).overflow ? Int64.max : lhs.micros * rhs)
+    VirtualDuration(
+      micros: lhs.micros.multipliedReportingOverflow(by: rhs).overflow
+        ? Int64.max : lhs.micros * rhs)
   }
 
   public var seconds: Double { Double(micros) / 1_000_000 }

@@ -13,7 +13,8 @@ struct DataTransferTests {
       Scenario(
         seed: seed, hosts: [client, server], link: link,
         script: Fixture.open + [
-          ScriptEntry(Fixture.after(.state, host: 0, state: .established), host: 0, .send(.count(bytes)))
+          ScriptEntry(
+            Fixture.after(.state, host: 0, state: .established), host: 0, .send(.count(bytes)))
         ] + extra))
   }
 
@@ -31,7 +32,8 @@ struct DataTransferTests {
     }
   }
 
-  @Test("out of order: held, SACKed, then delivered when the hole fills (§3.10.7.4 seventh, RFC 2018)")
+  @Test(
+    "out of order: held, SACKed, then delivered when the hole fills (§3.10.7.4 seventh, RFC 2018)")
   func outOfOrderAndSack() throws {
     let link = LinkSpec(faults: [FaultRule(.drop, from: 0, hasData: true, nth: 2)])
     let tl = bulk(bytes: 6 * 1460, link: link)
@@ -44,7 +46,9 @@ struct DataTransferTests {
     #expect(first.segment.options.sackBlocks[0].left == SeqNum(1001) + 2 * 1460)
     #expect(first.segment.ack == SeqNum(1001) + 1460)
     // SACK-permitted appears only in SYNs (RFC 2018 §2).
-    for t in tl.transmissions where t.segment.options.sackPermitted { #expect(t.flags.contains(.syn)) }
+    for t in tl.transmissions where t.segment.options.sackPermitted {
+      #expect(t.flags.contains(.syn))
+    }
     let s = tl.finalConnection("server")
     #expect(s.bytesRead == 6 * 1460 && s.readDigest == tl.finalConnection("client").writeDigest)
     // Only the lost segment was sent twice.
@@ -58,13 +62,15 @@ struct DataTransferTests {
     #expect(tl.notes(at: "client").filter { $0 == .duplicateAck }.count >= 2)
     #expect(tl.notes(at: "client").contains(.fastRetransmit))
     let rtx = try #require(tl.sent(by: "client").first { $0.isRetransmission })
-    let original = try #require(tl.sent(by: "client").first { $0.segment.seq == rtx.segment.seq && !$0.isRetransmission })
+    let original = try #require(
+      tl.sent(by: "client").first { $0.segment.seq == rtx.segment.seq && !$0.isRetransmission })
     #expect(rtx.sentAt - original.sentAt < .millis(200))  // well before any RTO
     #expect(tl.timers(of: "client").isEmpty)
     #expect(tl.finalConnection("server").bytesRead == 10 * 1460)
   }
 
-  @Test("the sender never has more in flight than the peer's window; zero window is probed (§3.8.6)")
+  @Test(
+    "the sender never has more in flight than the peer's window; zero window is probed (§3.8.6)")
   func windowLimitsSender() throws {
     let server = Fixture.server {
       $0.receiveBuffer = 3000
@@ -79,7 +85,8 @@ struct DataTransferTests {
         ScriptEntry(.at(Fixture.s(6)), host: 1, .read(max: nil)),
       ])
     for i in tl.steps.indices {
-      if let c = tl.endpoint(.left, atStep: i).connection, let s = tl.endpoint(.right, atStep: i).connection,
+      if let c = tl.endpoint(.left, atStep: i).connection,
+        let s = tl.endpoint(.right, atStep: i).connection,
         s.state == .established
       {
         #expect(c.bytesInFlight <= 3000)
@@ -91,7 +98,9 @@ struct DataTransferTests {
     #expect(tl.finalConnection("server").readDigest == tl.finalConnection("client").writeDigest)
   }
 
-  @Test("a lost segment is retransmitted when the RTO expires, and the RTO doubles (RFC 6298 (5.4)–(5.6))")
+  @Test(
+    "a lost segment is retransmitted when the RTO expires, and the RTO doubles (RFC 6298 (5.4)–(5.6))"
+  )
   func retransmissionTimeout() throws {
     let link = LinkSpec(faults: [FaultRule(.drop, from: 0, hasData: true, nth: 1, count: 2)])
     let tl = bulk(bytes: 100, link: link)
@@ -110,12 +119,15 @@ struct DataTransferTests {
     let server = Fixture.server { $0.delayedAck = .millis(40) }
     let one = bulk(bytes: 100, server: server)
     let arrive = try #require(one.arrivals(at: "server").first { !$0.0.segment.payload.isEmpty })
-    let ack = try #require(one.sent(by: "server").first { $0.segment.ack == arrive.0.segment.endSeq })
+    let ack = try #require(
+      one.sent(by: "server").first { $0.segment.ack == arrive.0.segment.endSeq })
     #expect(ack.sentAt - arrive.2 == .millis(40))
     #expect(one.timers(of: "server").contains { $0.0 == .delayedAck })
     let two = bulk(bytes: 2 * 1460, server: server)
-    let second = try #require(two.arrivals(at: "server").filter { !$0.0.segment.payload.isEmpty }.last)
-    let ack2 = try #require(two.sent(by: "server").first { $0.segment.ack == second.0.segment.endSeq })
+    let second = try #require(
+      two.arrivals(at: "server").filter { !$0.0.segment.payload.isEmpty }.last)
+    let ack2 = try #require(
+      two.sent(by: "server").first { $0.segment.ack == second.0.segment.endSeq })
     #expect(ack2.sentAt == second.2)
   }
 }

@@ -18,13 +18,17 @@ struct LinkTests {
 
   @Test("drop the n-th match: the segment is recorded as lost at the receiver")
   func dropNth() {
-    let tl = Simulation.run(Fixture.normal(link: LinkSpec(faults: [FaultRule(.drop, from: 1, flags: .ack, nth: 2)])))
+    let tl = Simulation.run(
+      Fixture.normal(link: LinkSpec(faults: [FaultRule(.drop, from: 1, flags: .ack, nth: 2)])))
     let drops = tl.records.filter { $0.kind == .drop }
     #expect(drops.count == 1)
     #expect(drops[0].host == 0)
     if case .drop(let tx, .fault) = drops[0].event {
       #expect(tl.transmissions[Int(tx)].from == 1)
-      #expect(tl.sent(by: "server").filter { $0.flags.contains(.ack) }.firstIndex { $0 == tl.transmissions[Int(tx)] } == 1)
+      #expect(
+        tl.sent(by: "server").filter { $0.flags.contains(.ack) }.firstIndex {
+          $0 == tl.transmissions[Int(tx)]
+        } == 1)
     } else {
       Issue.record("not a fault drop")
     }
@@ -33,7 +37,8 @@ struct LinkTests {
 
   @Test("duplicate: both copies arrive; the second is a duplicate to TCP")
   func duplicate() {
-    let tl = Simulation.run(Fixture.normal(link: LinkSpec(faults: [FaultRule(.duplicate, from: 0, hasData: true)])))
+    let tl = Simulation.run(
+      Fixture.normal(link: LinkSpec(faults: [FaultRule(.duplicate, from: 0, hasData: true)])))
     let data = tl.arrivals(at: "server").filter { !$0.0.segment.payload.isEmpty }
     #expect(data.count == 2)
     #expect(data[1].1 == .notAcceptable)
@@ -44,9 +49,14 @@ struct LinkTests {
   func delayAndReorder() throws {
     var s = Scenario(
       hosts: [Fixture.client(), Fixture.server()],
-      link: LinkSpec(faults: [FaultRule(.reorder, from: 0, hasData: true, nth: 1), FaultRule(.delay(.millis(500)), from: 1, flags: .fin)]),
+      link: LinkSpec(faults: [
+        FaultRule(.reorder, from: 0, hasData: true, nth: 1),
+        FaultRule(.delay(.millis(500)), from: 1, flags: .fin),
+      ]),
       script: Fixture.open)
-    s.script.append(ScriptEntry(Fixture.after(.state, host: 0, state: .established), host: 0, .send(.count(3000))))
+    s.script.append(
+      ScriptEntry(Fixture.after(.state, host: 0, state: .established), host: 0, .send(.count(3000)))
+    )
     let tl = Simulation.run(s)
     let data = tl.arrivals(at: "server").filter { !$0.0.segment.payload.isEmpty }
     #expect(data.count == 3)
@@ -58,7 +68,9 @@ struct LinkTests {
   @Test("random loss is seeded: same seed, same run; another seed, another run")
   func seededLoss() {
     func run(_ seed: UInt64) -> [String] {
-      Simulation.run(Fixture.normal(link: LinkSpec(loss: 0.2), request: 30_000, response: 30_000, seed: seed)).jsonLines()
+      Simulation.run(
+        Fixture.normal(link: LinkSpec(loss: 0.2), request: 30_000, response: 30_000, seed: seed)
+      ).jsonLines()
     }
     #expect(run(7) == run(7))
     #expect(run(7) != run(8))

@@ -7,14 +7,26 @@ import Testing
 @Suite("Options (RFC 9293 §3.7.1, RFC 7323, RFC 2018)")
 struct OptionsTests {
   func run(client: HostSpec, server: HostSpec, bytes: Int = 20_000, back: Int = 0) -> Timeline {
-    var script = Fixture.open + [ScriptEntry(Fixture.after(.state, host: 0, state: .established), host: 0, .send(.count(bytes)))]
-    if back > 0 { script.append(ScriptEntry(Fixture.after(.state, host: 1, state: .established), host: 1, .send(.count(back)))) }
+    var script =
+      Fixture.open + [
+        ScriptEntry(
+          Fixture.after(.state, host: 0, state: .established), host: 0, .send(.count(bytes)))
+      ]
+    if back > 0 {
+      script.append(
+        ScriptEntry(
+          Fixture.after(.state, host: 1, state: .established), host: 1, .send(.count(back))))
+    }
     return Simulation.run(Scenario(hosts: [client, server], script: script))
   }
 
-  @Test("MSS is announced, not negotiated: each side sends at most what the peer announced (MUST-15/16)")
+  @Test(
+    "MSS is announced, not negotiated: each side sends at most what the peer announced (MUST-15/16)"
+  )
   func mssPerDirection() {
-    let tl = run(client: Fixture.client { $0.mss = 1000 }, server: Fixture.server { $0.mss = 1460 }, bytes: 5000, back: 5000)
+    let tl = run(
+      client: Fixture.client { $0.mss = 1000 }, server: Fixture.server { $0.mss = 1460 },
+      bytes: 5000, back: 5000)
     // The server announced 1460 but the client never sends more than its own 1000 (Linux min).
     #expect(tl.sent(by: "client").map(\.segment.payload.count).max() == 1000)
     // The client announced 1000: the server sends at most that.
@@ -30,8 +42,15 @@ struct OptionsTests {
         hosts: [Fixture.peer(), Fixture.server()],
         script: [
           ScriptEntry(.at(.zero), host: 1, .listen(port: nil, backlog: nil)),
-          ScriptEntry(.at(Fixture.ms(10)), host: 0, .inject(Injection(to: 1, seq: .absolute(100), flags: .syn, window: 65535))),
-          ScriptEntry(.at(Fixture.ms(30)), host: 0, .inject(Injection(to: 1, seq: .absolute(101), ack: .relative(host: 1, field: .iss, offset: 1), flags: .ack, window: 65535))),
+          ScriptEntry(
+            .at(Fixture.ms(10)), host: 0,
+            .inject(Injection(to: 1, seq: .absolute(100), flags: .syn, window: 65535))),
+          ScriptEntry(
+            .at(Fixture.ms(30)), host: 0,
+            .inject(
+              Injection(
+                to: 1, seq: .absolute(101), ack: .relative(host: 1, field: .iss, offset: 1),
+                flags: .ack, window: 65535))),
           ScriptEntry(.at(Fixture.ms(100)), host: 1, .send(.count(2000))),
         ]))
     let sizes = tl.sent(by: "server").map(\.segment.payload.count).filter { $0 > 0 }
@@ -39,11 +58,19 @@ struct OptionsTests {
     #expect(tl.finalConnection("server").sndMSS == 536)
   }
 
-  @Test("window scale is in effect only when both SYNs carry it; a SYN's window is never scaled (RFC 7323 §2.2)")
+  @Test(
+    "window scale is in effect only when both SYNs carry it; a SYN's window is never scaled (RFC 7323 §2.2)"
+  )
   func windowScale() {
     let both = run(
-      client: Fixture.client { $0.windowScale = 7; $0.receiveBuffer = 1 << 20 },
-      server: Fixture.server { $0.windowScale = 2; $0.receiveBuffer = 200_000 })
+      client: Fixture.client {
+        $0.windowScale = 7
+        $0.receiveBuffer = 1 << 20
+      },
+      server: Fixture.server {
+        $0.windowScale = 2
+        $0.receiveBuffer = 200_000
+      })
     let c = both.finalConnection("client")
     #expect(c.windowScaleOK && c.sndWScale == 2 && c.rcvWScale == 7)
     let syn = both.sent(by: "client")[0].segment
@@ -63,7 +90,12 @@ struct OptionsTests {
         hosts: [Fixture.peer(), Fixture.server { $0.windowScale = 3 }],
         script: [
           ScriptEntry(.at(.zero), host: 1, .listen(port: nil, backlog: nil)),
-          ScriptEntry(.at(Fixture.ms(10)), host: 0, .inject(Injection(to: 1, seq: .absolute(100), flags: .syn, options: TCPOptions(mss: 1460, windowScale: 20)))),
+          ScriptEntry(
+            .at(Fixture.ms(10)), host: 0,
+            .inject(
+              Injection(
+                to: 1, seq: .absolute(100), flags: .syn,
+                options: TCPOptions(mss: 1460, windowScale: 20)))),
         ]))
     #expect(tl.endpoint(.right, atStep: tl.stepCount - 1).connection?.sndWScale == 14)
   }
@@ -71,8 +103,12 @@ struct OptionsTests {
   @Test("SACK blocks only when both sides sent SACK-permitted (RFC 2018 §2)")
   func sackNeedsBoth() {
     let link = LinkSpec(faults: [FaultRule(.drop, from: 0, hasData: true, nth: 2)])
-    var s = Scenario(hosts: [Fixture.client(), Fixture.server { $0.sack = false }], link: link, script: Fixture.open)
-    s.script.append(ScriptEntry(Fixture.after(.state, host: 0, state: .established), host: 0, .send(.count(8000))))
+    var s = Scenario(
+      hosts: [Fixture.client(), Fixture.server { $0.sack = false }], link: link,
+      script: Fixture.open)
+    s.script.append(
+      ScriptEntry(Fixture.after(.state, host: 0, state: .established), host: 0, .send(.count(8000)))
+    )
     let tl = Simulation.run(s)
     #expect(!tl.transmissions.contains { !$0.segment.options.sackBlocks.isEmpty })
     #expect(tl.sent(by: "server")[0].segment.options.sackPermitted == false)
@@ -81,11 +117,15 @@ struct OptionsTests {
 
   @Test("timestamps take 12 bytes of each segment: 1460 becomes 1448 (RFC 7323 §3)")
   func timestampsCost() {
-    let tl = run(client: Fixture.client { $0.timestamps = true }, server: Fixture.server { $0.timestamps = true })
+    let tl = run(
+      client: Fixture.client { $0.timestamps = true },
+      server: Fixture.server { $0.timestamps = true })
     #expect(tl.sent(by: "client").map(\.segment.payload.count).max() == 1448)
     #expect(tl.sent(by: "client").dropFirst().allSatisfy { $0.segment.options.timestamps != nil })
     // The echo reply carries the peer's latest TSval.
     let synAck = tl.sent(by: "server")[0].segment
-    #expect(synAck.options.timestamps?.echoReply == tl.sent(by: "client")[0].segment.options.timestamps?.value)
+    #expect(
+      synAck.options.timestamps?.echoReply
+        == tl.sent(by: "client")[0].segment.options.timestamps?.value)
   }
 }

@@ -7,7 +7,8 @@ import Testing
 @Suite("Resets (RFC 9293 §3.10.7, RFC 5961)")
 struct ResetTests {
   /// A real client and server that connect, then a scripted attacker on the client's side.
-  func withAttacker(_ injections: [(VirtualTime, Injection)], extra: [ScriptEntry] = []) -> Timeline {
+  func withAttacker(_ injections: [(VirtualTime, Injection)], extra: [ScriptEntry] = []) -> Timeline
+  {
     let attacker = Fixture.peer("attacker", IPv4Address(10, 0, 0, 66))
     var script = Fixture.open + extra
     for (t, inj) in injections { script.append(ScriptEntry(.at(t), host: 2, .inject(inj))) }
@@ -22,14 +23,17 @@ struct ResetTests {
       seq: seq, ack: ack, flags: flags, window: 1000)
   }
 
-  @Test("SYN to a port with no listener: <SEQ=0><ACK=SEG.SEQ+SEG.LEN><CTL=RST,ACK>, connect() refused (§3.10.7.1)")
+  @Test(
+    "SYN to a port with no listener: <SEQ=0><ACK=SEG.SEQ+SEG.LEN><CTL=RST,ACK>, connect() refused (§3.10.7.1)"
+  )
   func refused() throws {
     let tl = Simulation.run(
       Scenario(
         hosts: [Fixture.client(), Fixture.server()],
         script: [ScriptEntry(.at(.zero), host: 0, .connect(to: 1, port: 81, localPort: nil))]))
     let rst = try #require(tl.sent(by: "server").first)
-    #expect(rst.flags == [.rst, .ack] && rst.segment.seq == SeqNum(0) && rst.segment.ack == SeqNum(1001))
+    #expect(
+      rst.flags == [.rst, .ack] && rst.segment.seq == SeqNum(0) && rst.segment.ack == SeqNum(1001))
     #expect(tl.notes(at: "server") == [.noListenerReset])
     #expect(tl.notes(at: "client") == [.rstAccepted])
     #expect(tl.statePath(of: "client") == [.closed, .synSent, .closed])
@@ -42,8 +46,12 @@ struct ResetTests {
       Scenario(
         hosts: [Fixture.peer(), Fixture.server()],
         script: [
-          ScriptEntry(.at(.zero), host: 0, .inject(Injection(to: 1, seq: .absolute(7), ack: .absolute(4242), flags: .ack))),
-          ScriptEntry(.at(Fixture.ms(100)), host: 0, .inject(Injection(to: 1, seq: .absolute(9), flags: .rst))),
+          ScriptEntry(
+            .at(.zero), host: 0,
+            .inject(Injection(to: 1, seq: .absolute(7), ack: .absolute(4242), flags: .ack))),
+          ScriptEntry(
+            .at(Fixture.ms(100)), host: 0, .inject(Injection(to: 1, seq: .absolute(9), flags: .rst))
+          ),
         ]))
     let replies = tl.sent(by: "server")
     #expect(replies.count == 1)
@@ -58,7 +66,9 @@ struct ResetTests {
         hosts: [Fixture.peer(), Fixture.server()],
         script: [
           ScriptEntry(.at(.zero), host: 1, .listen(port: nil, backlog: nil)),
-          ScriptEntry(.at(Fixture.ms(10)), host: 0, .inject(Injection(to: 1, seq: .absolute(7), ack: .absolute(99), flags: .ack))),
+          ScriptEntry(
+            .at(Fixture.ms(10)), host: 0,
+            .inject(Injection(to: 1, seq: .absolute(7), ack: .absolute(99), flags: .ack))),
         ]))
     #expect(tl.sent(by: "server").map(\.flags) == [.rst])
     #expect(tl.sent(by: "server").first?.segment.seq == SeqNum(99))
@@ -74,11 +84,19 @@ struct ResetTests {
         script: [
           ScriptEntry(.at(.zero), host: 0, .connect(to: 1, port: nil, localPort: nil)),
           // A bare RST: no ACK, ignored.
-          ScriptEntry(.at(Fixture.ms(50)), host: 1, .inject(Injection(to: 0, seq: .absolute(0), flags: .rst))),
+          ScriptEntry(
+            .at(Fixture.ms(50)), host: 1, .inject(Injection(to: 0, seq: .absolute(0), flags: .rst))),
           // An ACK for something we never sent: answered with <SEQ=SEG.ACK><CTL=RST>.
-          ScriptEntry(.at(Fixture.ms(60)), host: 1, .inject(Injection(to: 0, seq: .absolute(0), ack: .absolute(77), flags: .ack))),
+          ScriptEntry(
+            .at(Fixture.ms(60)), host: 1,
+            .inject(Injection(to: 0, seq: .absolute(0), ack: .absolute(77), flags: .ack))),
           // RST,ACK acknowledging ISS+1: connection refused.
-          ScriptEntry(.at(Fixture.ms(70)), host: 1, .inject(Injection(to: 0, seq: .absolute(0), ack: .relative(host: 0, field: .iss, offset: 1), flags: .rst))),
+          ScriptEntry(
+            .at(Fixture.ms(70)), host: 1,
+            .inject(
+              Injection(
+                to: 0, seq: .absolute(0), ack: .relative(host: 0, field: .iss, offset: 1),
+                flags: .rst))),
         ]))
     #expect(tl.notes(at: "client") == [.rstIgnored, .badAckReset, .rstAccepted])
     let reply = tl.sent(by: "client").first { $0.flags.contains(.rst) }
@@ -88,8 +106,10 @@ struct ResetTests {
 
   @Test("a RST exactly at RCV.NXT resets the connection: ECONNRESET (§3.10.7.4, RFC 5961 §3)")
   func exactReset() {
-    let tl = withAttacker([(Fixture.s(1), forged(.rst, seq: .relative(host: 0, field: .rcvNxt, offset: 0)))])
-    #expect(tl.notes(at: "client") .contains(.rstAccepted))
+    let tl = withAttacker([
+      (Fixture.s(1), forged(.rst, seq: .relative(host: 0, field: .rcvNxt, offset: 0)))
+    ])
+    #expect(tl.notes(at: "client").contains(.rstAccepted))
     #expect(tl.statePath(of: "client").suffix(2) == [.established, .closed])
     #expect(tl.appResults(of: "client", .recv).last?.1 == .reset)
     #expect(tl.finalConnection("client").error == .reset)
@@ -97,17 +117,23 @@ struct ResetTests {
 
   @Test("a RST in the window but not exact draws a challenge ACK (RFC 5961 §3)")
   func challengeAckForInexactReset() throws {
-    let tl = withAttacker([(Fixture.s(1), forged(.rst, seq: .relative(host: 0, field: .rcvNxt, offset: 100)))])
+    let tl = withAttacker([
+      (Fixture.s(1), forged(.rst, seq: .relative(host: 0, field: .rcvNxt, offset: 100)))
+    ])
     #expect(tl.notes(at: "client").contains(.challengeAck))
     let c = tl.finalConnection("client")
     #expect(c.state == .established)
     let challenge = try #require(tl.sent(by: "client").last)
-    #expect(challenge.flags == .ack && challenge.segment.seq == c.sndNxt && challenge.segment.ack == c.rcvNxt)
+    #expect(
+      challenge.flags == .ack && challenge.segment.seq == c.sndNxt
+        && challenge.segment.ack == c.rcvNxt)
   }
 
   @Test("a RST outside the window is dropped silently (§3.10.7.4 first)")
   func outOfWindowReset() {
-    let tl = withAttacker([(Fixture.s(1), forged(.rst, seq: .relative(host: 0, field: .rcvNxt, offset: 1_000_000)))])
+    let tl = withAttacker([
+      (Fixture.s(1), forged(.rst, seq: .relative(host: 0, field: .rcvNxt, offset: 1_000_000)))
+    ])
     #expect(tl.notes(at: "client").contains(.rstIgnored))
     #expect(tl.finalConnection("client").state == .established)
     #expect(tl.sent(by: "client").count == 2)  // SYN and ACK only
@@ -115,13 +141,17 @@ struct ResetTests {
 
   @Test("a SYN in ESTABLISHED draws a challenge ACK (RFC 5961 §4)")
   func synInEstablished() {
-    let tl = withAttacker([(Fixture.s(1), forged(.syn, seq: .relative(host: 0, field: .rcvNxt, offset: 5)))])
+    let tl = withAttacker([
+      (Fixture.s(1), forged(.syn, seq: .relative(host: 0, field: .rcvNxt, offset: 5)))
+    ])
     #expect(tl.notes(at: "client").contains(.challengeAck))
     #expect(tl.finalConnection("client").state == .established)
     #expect(tl.sent(by: "client").last?.flags == .ack)
   }
 
-  @Test("abort(): Linux sends RST,ACK; RFC style sends <SEQ=SND.NXT><CTL=RST>; the peer sees ECONNRESET (§3.10.5)")
+  @Test(
+    "abort(): Linux sends RST,ACK; RFC style sends <SEQ=SND.NXT><CTL=RST>; the peer sees ECONNRESET (§3.10.5)"
+  )
   func abortStyles() throws {
     for style in [ResetStyle.linux, .rfc] {
       var s = Fixture.normal(client: Fixture.client { $0.resetStyle = style })
@@ -140,10 +170,11 @@ struct ResetTests {
   @Test("close() with unread data sends RST instead of FIN (RFC 9293 §3.6.1, RFC 2525 §2.17)")
   func closeWithUnreadData() {
     var s = Fixture.normal(server: Fixture.server { $0.autoRead = false })
-    s.script = Fixture.open + [
-      ScriptEntry(.at(Fixture.s(1)), host: 0, .send(.count(50))),
-      ScriptEntry(.at(Fixture.s(2)), host: 1, .close),
-    ]
+    s.script =
+      Fixture.open + [
+        ScriptEntry(.at(Fixture.s(1)), host: 0, .send(.count(50))),
+        ScriptEntry(.at(Fixture.s(2)), host: 1, .close),
+      ]
     let tl = Simulation.run(s)
     #expect(tl.sent(by: "server").last?.flags == [.rst, .ack])
     #expect(!tl.sent(by: "server").contains { $0.flags.contains(.fin) })
@@ -153,17 +184,19 @@ struct ResetTests {
   @Test("data arriving after a full close draws a RST (§3.10.7.4 seventh, Linux)")
   func dataAfterClose() {
     var s = Fixture.normal()
-    s.script = Fixture.open + [
-      ScriptEntry(.at(Fixture.s(1)), host: 0, .close),
-      ScriptEntry(.at(Fixture.s(2)), host: 1, .send(.count(10))),
-    ]
+    s.script =
+      Fixture.open + [
+        ScriptEntry(.at(Fixture.s(1)), host: 0, .close),
+        ScriptEntry(.at(Fixture.s(2)), host: 1, .send(.count(10))),
+      ]
     let tl = Simulation.run(s)
     #expect(tl.notes(at: "client").contains(.dataAfterClose))
     #expect(tl.sent(by: "client").last?.flags == .rst)
     #expect(tl.appResults(of: "server", .recv).last?.1 == .reset)
   }
 
-  @Test("TIME-WAIT: an exact RST ends it (Linux, RFC 1337's assassination); an inexact one is ignored")
+  @Test(
+    "TIME-WAIT: an exact RST ends it (Linux, RFC 1337's assassination); an inexact one is ignored")
   func timeWaitReset() {
     var base = Fixture.normal()
     base.script = Fixture.normal().script
@@ -171,7 +204,10 @@ struct ResetTests {
       [(Fixture.s(10), forged(.rst, seq: .relative(host: 0, field: .rcvNxt, offset: 0)))],
       extra: Array(base.script.dropFirst(2)))
     #expect(exactTl.states(of: "client").last! == (.timeWait, .closed))
-    #expect(exactTl.records.last { if case .state(_, .timeWait, .closed) = $0.event { true } else { false } }!.time == Fixture.s(10) + .millis(10))
+    #expect(
+      exactTl.records.last {
+        if case .state(_, .timeWait, .closed) = $0.event { true } else { false }
+      }!.time == Fixture.s(10) + .millis(10))
     let inexact = withAttacker(
       [(Fixture.s(10), forged(.rst, seq: .relative(host: 0, field: .rcvNxt, offset: 3)))],
       extra: Array(base.script.dropFirst(2)))
@@ -182,7 +218,10 @@ struct ResetTests {
   @Test("a RST never answers a RST (§3.10.7.1)")
   func noResetForReset() {
     let tl = withAttacker([
-      (Fixture.s(1), Injection(to: 1, source: .own, sourcePort: .fixed(999), seq: .absolute(1), flags: .rst))
+      (
+        Fixture.s(1),
+        Injection(to: 1, source: .own, sourcePort: .fixed(999), seq: .absolute(1), flags: .rst)
+      )
     ])
     #expect(!tl.sent(by: "server").contains { $0.flags.contains(.rst) })
   }

@@ -39,7 +39,9 @@ struct SchedulerTests {
 
   @Test("same scenario, same timeline, byte for byte")
   func deterministic() {
-    let s = Fixture.normal(client: Fixture.client(isn: nil), server: Fixture.server(isn: nil), link: LinkSpec(jitter: .millis(5), loss: 0.1), request: 40_000, seed: 99)
+    let s = Fixture.normal(
+      client: Fixture.client(isn: nil), server: Fixture.server(isn: nil),
+      link: LinkSpec(jitter: .millis(5), loss: 0.1), request: 40_000, seed: 99)
     let a = Simulation.run(s)
     let b = Simulation.run(s)
     #expect(a.jsonLines() == b.jsonLines())
@@ -52,11 +54,14 @@ struct SchedulerTests {
     let a = IPv4Address(1, 1, 1, 1)
     let b = IPv4Address(2, 2, 2, 2)
     let t0 = g.isn(local: a, localPort: 1000, remote: b, remotePort: 80, now: .zero)
-    let t1 = g.isn(local: a, localPort: 1000, remote: b, remotePort: 80, now: VirtualTime(micros: 4000))
+    let t1 = g.isn(
+      local: a, localPort: 1000, remote: b, remotePort: 80, now: VirtualTime(micros: 4000))
     #expect(t1 - t0 == 1000)
     let other = g.isn(local: a, localPort: 1001, remote: b, remotePort: 80, now: .zero)
     #expect(other != t0)
-    #expect(ISNGenerator(seed: 6).isn(local: a, localPort: 1000, remote: b, remotePort: 80, now: .zero) != t0)
+    #expect(
+      ISNGenerator(seed: 6).isn(local: a, localPort: 1000, remote: b, remotePort: 80, now: .zero)
+        != t0)
     // Generated from the run's seed when the lesson fixes none.
     let s1 = Simulation.run(Fixture.normal(client: Fixture.client(isn: nil), seed: 1))
     let s2 = Simulation.run(Fixture.normal(client: Fixture.client(isn: nil), seed: 2))
@@ -75,7 +80,8 @@ struct SchedulerTests {
         #expect(tl.transmissions[tx].landings.contains { $0.step > Int32(i) })
       }
     }
-    let synSent = try #require(tl.steps.indices.first { tl.endpoint(.left, atStep: $0).state == .synSent })
+    let synSent = try #require(
+      tl.steps.indices.first { tl.endpoint(.left, atStep: $0).state == .synSent })
     #expect(tl.inFlight(atStep: synSent).count == 1)
     #expect(tl.endpoint(.left, atStep: tl.stepCount - 1).state == .closed)
   }
@@ -83,7 +89,9 @@ struct SchedulerTests {
   @Test("background steps fold after the first few")
   func folding() {
     let attacker = Fixture.peer("attacker", IPv4Address(10, 9, 9, 9))
-    let flood = Injection(to: 1, source: .random(base: IPv4Address(172, 16, 0, 0), count: 1000), sourcePort: .random, seq: .random, flags: .syn, count: 50, interval: .millis(1))
+    let flood = Injection(
+      to: 1, source: .random(base: IPv4Address(172, 16, 0, 0), count: 1000), sourcePort: .random,
+      seq: .random, flags: .syn, count: 50, interval: .millis(1))
     func steps(_ fold: Int?) -> Int {
       Simulation.run(
         Scenario(

@@ -37,7 +37,7 @@ struct SegmentWireTests {
   func corruptionDetected() {
     var ip = Segment(
       source: Self.a, destination: Self.b, sourcePort: 1, destinationPort: 2, seq: SeqNum(7),
-      flags: [.ack, .psh], window: 100, payload: Array("hello".utf8)
+      flags: [.ack, .psh], window: 100, payload: Array("hello".utf8)[...]
     ).ipv4Bytes()
     ip[ip.count - 1] ^= 0x01
     #expect(throws: WireError.self) { try Segment.decodeIPv4(ip) }
@@ -55,12 +55,15 @@ struct SegmentWireTests {
       if g.next() % 2 == 0 { opts.sackPermitted = true }
       if g.next() % 2 == 0 {
         opts.timestamps = TCPTimestamps(
-          value: UInt32(truncatingIfNeeded: g.next()), echoReply: UInt32(truncatingIfNeeded: g.next()))
+          value: UInt32(truncatingIfNeeded: g.next()),
+          echoReply: UInt32(truncatingIfNeeded: g.next()))
       }
       if opts.mss == nil && opts.windowScale == nil && !opts.sackPermitted && g.next() % 2 == 0 {
         let n = Int(g.next() % 3) + 1
         opts.sackBlocks = (0..<n).map { _ in
-          SackBlock(left: SeqNum(UInt32(truncatingIfNeeded: g.next())), right: SeqNum(UInt32(truncatingIfNeeded: g.next())))
+          SackBlock(
+            left: SeqNum(UInt32(truncatingIfNeeded: g.next())),
+            right: SeqNum(UInt32(truncatingIfNeeded: g.next())))
         }
       }
       let flags = TCPFlags(rawValue: UInt8(truncatingIfNeeded: g.next()))
@@ -68,9 +71,12 @@ struct SegmentWireTests {
       let seg = Segment(
         source: IPv4Address(UInt32(truncatingIfNeeded: g.next())),
         destination: IPv4Address(UInt32(truncatingIfNeeded: g.next())),
-        sourcePort: UInt16(truncatingIfNeeded: g.next()), destinationPort: UInt16(truncatingIfNeeded: g.next()),
-        seq: SeqNum(UInt32(truncatingIfNeeded: g.next())), ack: SeqNum(UInt32(truncatingIfNeeded: g.next())),
-        flags: flags, window: UInt16(truncatingIfNeeded: g.next()), options: opts, payload: payload)
+        sourcePort: UInt16(truncatingIfNeeded: g.next()),
+        destinationPort: UInt16(truncatingIfNeeded: g.next()),
+        seq: SeqNum(UInt32(truncatingIfNeeded: g.next())),
+        ack: SeqNum(UInt32(truncatingIfNeeded: g.next())),
+        flags: flags, window: UInt16(truncatingIfNeeded: g.next()), options: opts,
+        payload: payload[...])
       let bytes = seg.ipv4Bytes(ipID: UInt16(truncatingIfNeeded: g.next()))
       #expect(bytes.count == 20 + 20 + opts.encodedLength + payload.count)
       let back = try Segment.decodeIPv4(bytes)
@@ -81,7 +87,9 @@ struct SegmentWireTests {
 
   @Test("options are laid out as Linux lays them out")
   func linuxOptionOrder() {
-    let syn = TCPOptions(mss: 1460, windowScale: 7, sackPermitted: true, timestamps: TCPTimestamps(value: 1, echoReply: 0))
+    let syn = TCPOptions(
+      mss: 1460, windowScale: 7, sackPermitted: true,
+      timestamps: TCPTimestamps(value: 1, echoReply: 0))
     #expect(syn.encoded().prefix(8) == [2, 4, 0x05, 0xB4, 4, 2, 8, 10])
     #expect(syn.encoded().suffix(4) == [1, 3, 3, 7])
     #expect(syn.encodedLength == 20)
@@ -91,7 +99,9 @@ struct SegmentWireTests {
 
   @Test("malformed options are rejected, not crashed on")
   func badOptions() {
-    let cases: [[UInt8]] = [[2], [2, 1], [2, 10, 0, 0], [3, 3], [5, 3, 0], [8, 9, 0, 0, 0, 0, 0, 0, 0]]
+    let cases: [[UInt8]] = [
+      [2], [2, 1], [2, 10, 0, 0], [3, 3], [5, 3, 0], [8, 9, 0, 0, 0, 0, 0, 0, 0],
+    ]
     for c in cases {
       #expect(throws: WireError.self) { try TCPOptions.decode(c[...]) }
     }
@@ -101,10 +111,17 @@ struct SegmentWireTests {
 
   @Test("truncated and foreign packets give errors")
   func badPackets() {
-    #expect(throws: WireError.truncated(need: 20, have: 3)) { try Segment.decodeIPv4([0x45, 0, 0]) }
-    var udp = Segment(source: Self.a, destination: Self.b, sourcePort: 1, destinationPort: 2, seq: SeqNum(0), flags: .syn).ipv4Bytes()
+    #expect(throws: WireError.truncated(need: 20, have: 3)) {
+      try Segment.decodeIPv4([0x45, 0, 0])
+    }
+    var udp = Segment(
+      source: Self.a, destination: Self.b, sourcePort: 1, destinationPort: 2, seq: SeqNum(0),
+      flags: .syn
+    ).ipv4Bytes()
     udp[9] = 17
-    #expect(throws: WireError.notTCP(protocol: 17)) { try Segment.decodeIPv4(udp, verifyChecksums: false) }
+    #expect(throws: WireError.notTCP(protocol: 17)) {
+      try Segment.decodeIPv4(udp, verifyChecksums: false)
+    }
     var v6 = udp
     v6[0] = 0x60
     #expect(throws: WireError.notIPv4(version: 6)) { try Segment.decodeIPv4(v6) }

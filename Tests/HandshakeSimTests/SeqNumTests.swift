@@ -27,7 +27,9 @@ struct SeqNumTests {
     #expect(!low.isIn(windowFrom: low, size: 0))
   }
 
-  @Test("ordering is antisymmetric for numbers less than 2^31 apart", arguments: [0, 1, 0x7FFF_FFFE, 0xFFFF_FFFF] as [UInt32])
+  @Test(
+    "ordering is antisymmetric for numbers less than 2^31 apart",
+    arguments: [0, 1, 0x7FFF_FFFE, 0xFFFF_FFFF] as [UInt32])
   func antisymmetric(base: UInt32) {
     var g = SplitMix64(seed: UInt64(base))
     for _ in 0..<1000 {
@@ -43,7 +45,9 @@ struct SeqNumTests {
     "data and FIN cross the wrap: ISN 0xFFFFFFF0 and 0xFFFFFFFF (RFC 9293 §3.4)",
     arguments: [0xFFFF_FFF0, 0xFFFF_FFFF] as [UInt32])
   func dataAndFinAcrossWrap(isn: UInt32) {
-    let s = Fixture.normal(client: Fixture.client(isn: isn), server: Fixture.server(isn: isn &- 5), request: 100, response: 300)
+    let s = Fixture.normal(
+      client: Fixture.client(isn: isn), server: Fixture.server(isn: isn &- 5), request: 100,
+      response: 300)
     let tl = Simulation.run(s)
     #expect(tl.end == .quiescent)
     let c = tl.finalConnection("client")

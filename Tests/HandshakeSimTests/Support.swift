@@ -15,15 +15,22 @@ enum Fixture {
     return HostSpec(name: name, address: address, side: side, role: .tcp(c), port: port)
   }
 
-  static func client(isn: UInt32? = 1000, _ configure: (inout TCPConfig) -> Void = { _ in }) -> HostSpec {
+  static func client(isn: UInt32? = 1000, _ configure: (inout TCPConfig) -> Void = { _ in })
+    -> HostSpec
+  {
     tcp("client", clientAddress, .left, port: 40000, isn: isn, configure)
   }
 
-  static func server(isn: UInt32? = 5000, _ configure: (inout TCPConfig) -> Void = { _ in }) -> HostSpec {
+  static func server(isn: UInt32? = 5000, _ configure: (inout TCPConfig) -> Void = { _ in })
+    -> HostSpec
+  {
     tcp("server", serverAddress, .right, port: 80, isn: isn, configure)
   }
 
-  static func peer(_ name: String = "peer", _ address: IPv4Address = clientAddress, side: Side = .left, port: UInt16 = 40000)
+  static func peer(
+    _ name: String = "peer", _ address: IPv4Address = clientAddress, side: Side = .left,
+    port: UInt16 = 40000
+  )
     -> HostSpec
   {
     HostSpec(name: name, address: address, side: side, role: .scripted, port: port)
@@ -39,8 +46,13 @@ enum Fixture {
     ScriptEntry(.at(ms(100)), host: 0, .connect(to: 1, port: nil, localPort: nil)),
   ]
 
-  static func after(_ kind: RecordKind, host: Int, state: TCPState? = nil, flags: TCPFlags? = nil, hasData: Bool? = nil, nth: Int = 1, delay: Int64 = 0) -> Trigger {
-    .after(EventPattern(kind: kind, host: host, flags: flags, hasData: hasData, state: state, nth: nth), delay: .millis(delay))
+  static func after(
+    _ kind: RecordKind, host: Int, state: TCPState? = nil, flags: TCPFlags? = nil,
+    hasData: Bool? = nil, nth: Int = 1, delay: Int64 = 0
+  ) -> Trigger {
+    .after(
+      EventPattern(kind: kind, host: host, flags: flags, hasData: hasData, state: state, nth: nth),
+      delay: .millis(delay))
   }
 
   /// The classic run: handshake, request, response, client closes, server closes.
@@ -52,7 +64,8 @@ enum Fixture {
       seed: seed, hosts: [c, s], link: link,
       script: open + [
         ScriptEntry(after(.state, host: 0, state: .established), host: 0, .send(.count(request))),
-        ScriptEntry(after(.arrive, host: 1, hasData: true, delay: 20), host: 1, .send(.count(response))),
+        ScriptEntry(
+          after(.arrive, host: 1, hasData: true, delay: 20), host: 1, .send(.count(response))),
         ScriptEntry(after(.state, host: 0, state: .established, delay: 2000), host: 0, .close),
         ScriptEntry(after(.state, host: 1, state: .closeWait, delay: 50), host: 1, .close),
       ])
@@ -87,7 +100,9 @@ extension Timeline {
   func appResults(of name: String, _ call: AppCall? = nil) -> [(AppCall, AppResult)] {
     let h = host(name)
     return records.compactMap {
-      guard $0.host == h, case .app(_, let c, let r, _) = $0.event, call == nil || c == call else { return nil }
+      guard $0.host == h, case .app(_, let c, let r, _) = $0.event, call == nil || c == call else {
+        return nil
+      }
       return (c, r)
     }
   }

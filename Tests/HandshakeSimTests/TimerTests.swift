@@ -5,13 +5,18 @@ import Testing
 /// Timers on the virtual clock: RFC 6298, RFC 9293 §3.8.1 and §3.10.8, Linux's retry limits.
 @Suite("Timers (RFC 6298, RFC 9293 §3.10.8)")
 struct TimerTests {
-  @Test("SYN retransmission backs off 1, 2, 4, 8, 16, 32 s; ETIMEDOUT after tcp_syn_retries = 6 (127 s)")
+  @Test(
+    "SYN retransmission backs off 1, 2, 4, 8, 16, 32 s; ETIMEDOUT after tcp_syn_retries = 6 (127 s)"
+  )
   func synBackoff() {
     let link = LinkSpec(faults: [FaultRule(.drop, from: 0, flags: .syn, nth: 1, count: 100)])
-    let tl = Simulation.run(Scenario(hosts: [Fixture.client(), Fixture.server()], link: link, script: Fixture.open))
+    let tl = Simulation.run(
+      Scenario(hosts: [Fixture.client(), Fixture.server()], link: link, script: Fixture.open))
     let syns = tl.sent(by: "client").map { ($0.sentAt - Fixture.ms(100)).micros / 1_000_000 }
     #expect(syns == [0, 1, 3, 7, 15, 31, 63])
-    let fail = tl.records.last { if case .app(_, .connect, .timedOut, _) = $0.event { true } else { false } }
+    let fail = tl.records.last {
+      if case .app(_, .connect, .timedOut, _) = $0.event { true } else { false }
+    }
     #expect(fail?.time == Fixture.ms(100) + .seconds(127))
     #expect(tl.statePath(of: "client") == [.closed, .synSent, .closed])
   }
@@ -34,27 +39,36 @@ struct TimerTests {
     #expect(data.count == 2 && data[1].sentAt - data[0].sentAt == .seconds(3))
   }
 
-  @Test("a listener retransmits its SYN-ACK at 1, 3, 7, 15, 31 s and drops the half-open connection at 63 s (tcp_synack_retries = 5)")
+  @Test(
+    "a listener retransmits its SYN-ACK at 1, 3, 7, 15, 31 s and drops the half-open connection at 63 s (tcp_synack_retries = 5)"
+  )
   func synAckRetransmission() {
     let tl = Simulation.run(
       Scenario(
         hosts: [Fixture.peer(), Fixture.server()],
         script: [
           ScriptEntry(.at(.zero), host: 1, .listen(port: nil, backlog: nil)),
-          ScriptEntry(.at(.zero), host: 0, .inject(Injection(to: 1, seq: .absolute(1), flags: .syn))),
+          ScriptEntry(
+            .at(.zero), host: 0, .inject(Injection(to: 1, seq: .absolute(1), flags: .syn))),
         ]))
     let times = tl.sent(by: "server").map { ($0.sentAt.micros - 10_000) / 1_000_000 }
     #expect(times == [0, 1, 3, 7, 15, 31])
     #expect(tl.states(of: "server").last! == (.synReceived, .closed))
-    let end = tl.records.last { if case .state(_, .synReceived, .closed) = $0.event { true } else { false } }
+    let end = tl.records.last {
+      if case .state(_, .synReceived, .closed) = $0.event { true } else { false }
+    }
     #expect(end?.time == VirtualTime(micros: 10_000) + .seconds(63))
   }
 
-  @Test("TIME-WAIT lasts 2*MSL: 60 s by default (Linux), 240 s with the RFC's 2-minute MSL (§3.10.8)", arguments: [30, 120] as [Int64])
+  @Test(
+    "TIME-WAIT lasts 2*MSL: 60 s by default (Linux), 240 s with the RFC's 2-minute MSL (§3.10.8)",
+    arguments: [30, 120] as [Int64])
   func timeWaitLength(msl: Int64) throws {
     let tl = Simulation.run(Fixture.normal(client: Fixture.client { $0.msl = .seconds(msl) }))
-    let entered = try #require(tl.records.first { if case .state(_, _, .timeWait) = $0.event { true } else { false } })
-    let left = try #require(tl.records.first { if case .state(_, .timeWait, .closed) = $0.event { true } else { false } })
+    let entered = try #require(
+      tl.records.first { if case .state(_, _, .timeWait) = $0.event { true } else { false } })
+    let left = try #require(
+      tl.records.first { if case .state(_, .timeWait, .closed) = $0.event { true } else { false } })
     #expect(left.time - entered.time == .seconds(2 * msl))
   }
 
@@ -62,13 +76,16 @@ struct TimerTests {
   func timeWaitRestart() throws {
     // Drop the client's final ACK: its third pure ACK (after the handshake's and the response's).
     var s = Fixture.normal()
-    s.link = LinkSpec(faults: [FaultRule(.drop, from: 0, flags: .ack, withoutFlags: [.syn, .fin], hasData: false, nth: 3)])
+    s.link = LinkSpec(faults: [
+      FaultRule(.drop, from: 0, flags: .ack, withoutFlags: [.syn, .fin], hasData: false, nth: 3)
+    ])
     let tl = Simulation.run(s)
     #expect(tl.notes(at: "client").contains(.timeWaitRestart))
     let serverFins = tl.sent(by: "server").filter { $0.flags.contains(.fin) }
     #expect(serverFins.count == 2 && serverFins[1].isRetransmission)
     let restart = try #require(tl.arrivals(at: "client").first { $0.1 == .timeWaitRestart })
-    let closed = try #require(tl.records.first { if case .state(_, .timeWait, .closed) = $0.event { true } else { false } })
+    let closed = try #require(
+      tl.records.first { if case .state(_, .timeWait, .closed) = $0.event { true } else { false } })
     #expect(closed.time - restart.2 == .seconds(60))
     #expect(tl.finalConnection("server").state == .closed)
     #expect(tl.states(of: "server").last! == (.lastAck, .closed))
@@ -79,7 +96,8 @@ struct TimerTests {
     var s = Fixture.normal()
     s.script = Fixture.open + [ScriptEntry(.at(Fixture.s(1)), host: 0, .close)]
     let tl = Simulation.run(s)
-    let fw2 = try #require(tl.records.first { if case .state(_, _, .finWait2) = $0.event { true } else { false } })
+    let fw2 = try #require(
+      tl.records.first { if case .state(_, _, .finWait2) = $0.event { true } else { false } })
     #expect(tl.timers(of: "client").map(\.0) == [.finWait2])
     #expect(tl.timers(of: "client").first!.1 - fw2.time == .seconds(60))
     #expect(tl.finalConnection("server").state == .closeWait)
