@@ -15,17 +15,28 @@ let package = Package(
     // MARK: The pure core: TCP endpoints, link, scheduler, timeline. No I/O, no clocks.
     .target(name: "HandshakeSim"),
 
+    // MARK: Lessons as data: the lesson file model, loader, checks and runs; built-in lessons.
+    .target(
+      name: "HandshakeLessons",
+      dependencies: ["HandshakeSim", "Yams"],
+      plugins: ["EmbedFiles"]),
+
+    // MARK: Build tooling: embeds lessons/ and assets/ into the binary.
+    .executableTarget(name: "EmbedTool"),
+    .plugin(name: "EmbedFiles", capability: .buildTool(), dependencies: ["EmbedTool"]),
+
     // MARK: Executables
     .executableTarget(
       name: "handshake-tui",
       dependencies: [
-        "HandshakeSim",
+        "HandshakeSim", "HandshakeLessons",
         .product(name: "ArgumentParser", package: "swift-argument-parser"),
       ]),
     .executableTarget(name: "handshake-bench", dependencies: ["HandshakeSim"]),
 
     // MARK: Tests
     .testTarget(name: "HandshakeSimTests", dependencies: ["HandshakeSim"]),
+    .testTarget(name: "HandshakeLessonsTests", dependencies: ["HandshakeLessons", "HandshakeSim"]),
   ],
   swiftLanguageModes: [.v6]
 )

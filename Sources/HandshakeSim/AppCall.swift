@@ -1,6 +1,8 @@
 /// A socket call an application makes, as the trace names it.
 public enum AppCall: String, Hashable, Sendable, CaseIterable {
   case listen, connect, accept, send, recv, close, shutdown, abort
+  /// An administrator changes a setting (`sysctl net.ipv4.tcp_syncookies=...`).
+  case sysctl
 }
 
 /// What a socket call returned: "ok" or the errno a Linux socket would give.

@@ -222,6 +222,14 @@ extension Connection {
       return
     }
 
+    // RFC 7323 §4.3: remember the newest timestamp of a segment that is not beyond what we have
+    // acknowledged, to echo it. (PAWS, which would drop old timestamps, is not modelled.)
+    if tsOK, let ts = seg.options.timestamps, seg.seq <= rcvNxt,
+      Int32(bitPattern: ts.value &- tsRecent) >= 0
+    {
+      tsRecent = ts.value
+    }
+
     // Second, the RST bit (RFC 5961 §3 as adopted by §3.10.7.4).
     if f.contains(.rst) {
       if seg.seq != rcvNxt {

@@ -20,6 +20,8 @@ struct Connection: Sendable {
   var fromCookie = false
 
   var state: TCPState = .closed
+  /// Reached ESTABLISHED at some point (a half-open connection that died never did).
+  var wasEstablished = false
 
   // Send sequence variables (RFC 9293 §3.3.1).
   var iss = SeqNum(0)
@@ -175,6 +177,7 @@ struct Connection: Sendable {
     guard to != state else { return }
     let from = state
     state = to
+    if to == .established { wasEstablished = true }
     fx.append(.state(socket: socketID, from: from, to: to))
     if to == .closed {
       rtxDeadline = nil

@@ -52,7 +52,8 @@ extension Connection {
       unsentBytes: unsentBytes, bytesInFlight: max(0, sndNxt - sndUna), unreadBytes: rcvUnread,
       outOfOrderBytes: ooo.byteCount, sackedSegments: rtxQueue.sackedCount,
       bytesWritten: bytesWritten, bytesAcked: bytesAcked, bytesReceived: bytesReceived,
-      bytesRead: bytesRead, retransmissions: retransmissions, finSent: finSeq != nil,
+      bytesRead: bytesRead, retransmissions: retransmissions, wasEstablished: wasEstablished,
+      finSent: finSeq != nil,
       finReceived: finReceived, error: pendingError, writeDigest: writeDigest,
       readDigest: readDigest)
   }

@@ -118,6 +118,8 @@ public struct EventPattern: Hashable, Sendable {
   public var kind: RecordKind
   /// The host the record belongs to (the sender for `send`, the receiver otherwise).
   public var host: Int?
+  /// For `arrive` and `drop`: the host that sent the segment.
+  public var sender: Int? = nil
   /// Segment flags that must all be set.
   public var flags: TCPFlags?
   /// Segment flags that must all be clear.
@@ -225,6 +227,9 @@ public enum Action: Hashable, Sendable {
   case accept
   /// Close the listening socket.
   case closeListener
+  /// Change the host's SYN cookie setting (`sysctl net.ipv4.tcp_syncookies`), for its listeners
+  /// too.
+  case setSynCookies(SynCookieMode)
   /// Send crafted segments, possibly many (an attacker's flood, a forged reset, a scripted
   /// peer's reply).
   case inject(Injection)

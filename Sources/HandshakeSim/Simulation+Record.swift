@@ -193,6 +193,7 @@ extension Timeline {
     switch r.event {
     case .send(let tx), .arrive(let tx, _), .drop(let tx, _):
       let seg = transmissions[Int(tx)].segment
+      if let s = p.sender, Int32(s) != transmissions[Int(tx)].from { return false }
       if let f = p.flags, !seg.flags.isSuperset(of: f) { return false }
       if !seg.flags.intersection(p.withoutFlags).isEmpty { return false }
       if let d = p.hasData, d != !seg.payload.isEmpty { return false }

@@ -45,6 +45,13 @@ extension Simulation {
       } else {
         record(.app(socket: -1, call: .close, result: .badDescriptor, bytes: 0), host: h)
       }
+    case .setSynCookies(let mode):
+      if case .tcp(var c) = hosts[Int(h)].spec.role {
+        c.synCookies = mode
+        hosts[Int(h)].spec.role = .tcp(c)
+      }
+      for i in listeners.indices where listeners[i].host == h { listeners[i].cookies = mode }
+      record(.app(socket: -1, call: .sysctl, result: .ok, bytes: 0), host: h)
     case .inject:
       break
     }
@@ -197,6 +204,7 @@ extension Action {
     case .abort: .abort
     case .accept: .accept
     case .inject: .send
+    case .setSynCookies: .sysctl
     }
   }
 }

@@ -155,6 +155,19 @@ public struct Simulation: Sendable {
     case .action(let entry, let round):
       host = Int32(scenario.script[Int(entry)].host)
       perform(entry: Int(entry), round: Int(round))
+      applyEffects(host: host)
+      let result = tl.records[eventStart...].lazy.compactMap { r -> AppResult? in
+        if case .app(_, _, let res, _) = r.event { return res }
+        return nil
+      }.first
+      tl.performed.append(
+        Timeline.PerformedAction(
+          entry: entry, round: round, time: now, step: Int32(tl.steps.count), result: result))
+      endEvent()
+      if eventStart < tl.records.count {
+        tl.performed[tl.performed.count - 1].step = tl.records[eventStart].step
+      }
+      return true
     }
     applyEffects(host: host)
     endEvent()

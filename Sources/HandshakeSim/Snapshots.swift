@@ -59,6 +59,8 @@ public struct ConnectionSnapshot: Hashable, Sendable {
   public var bytesReceived: Int
   public var bytesRead: Int
   public var retransmissions: Int
+  /// Reached ESTABLISHED at some point.
+  public var wasEstablished: Bool
   public var finSent: Bool
   public var finReceived: Bool
   public var error: AppResult?
@@ -91,10 +93,13 @@ public struct EndpointSnapshot: Hashable, Sendable {
     self.listener = listener
   }
 
-  /// The state to show: the connection's, or LISTEN while only the listener exists, or CLOSED.
-  /// A closed connection gives way to an open listener (the server is listening again).
+  /// The state to show: the connection's (CLOSED too, once it has ended), else LISTEN while the
+  /// listener is open, else CLOSED. A half-open connection that died before it was established
+  /// gives way to the listener: RFC 9293 says it "returns to LISTEN".
   public var state: TCPState {
-    if let c = connection, c.state != .closed { return c.state }
+    if let c = connection {
+      if c.state != .closed || c.wasEstablished || !c.passive { return c.state }
+    }
     if let l = listener, l.open { return .listen }
     return .closed
   }

@@ -62,7 +62,8 @@ extension Timeline {
     let host = r.host >= 0 ? hosts[Int(r.host)].name : "?"
     switch r.event {
     case .app(_, let call, let result, let bytes):
-      let b = (call == .send || call == .recv) ? "\(bytes) bytes " : ""
+      if result == .ok && call == .recv && bytes == 0 { return "\(host): recv() = 0 (end of file)" }
+      let b = (call == .send || call == .recv) && result == .ok ? "\(bytes) bytes " : ""
       return "\(host): \(call.rawValue)() \(b)= \(result.rawValue)"
     case .send(let tx):
       let t = transmissions[Int(tx)]

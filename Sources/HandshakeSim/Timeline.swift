@@ -44,6 +44,18 @@ public struct Timeline: Sendable {
   public var end: RunEnd
   /// Engine events processed.
   public var eventCount: Int
+  /// Every script entry that ran, in order.
+  public var performed: [PerformedAction] = []
+
+  /// A script entry that ran: when, in which step, and what its socket call returned.
+  public struct PerformedAction: Hashable, Sendable {
+    public var entry: Int32
+    public var round: Int32
+    public var time: VirtualTime
+    public var step: Int32
+    /// The first result a socket call gave (nil for injections).
+    public var result: AppResult?
+  }
 
   public var stepCount: Int { steps.count }
 

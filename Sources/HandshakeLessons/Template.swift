@@ -1,0 +1,146 @@
+import HandshakeSim
+
+/// Narration text with placeholders such as `{client.state}` or `{seg.ack}`, in every language.
+/// The values come from the engine at the step the text belongs to, so the words cannot
+/// disagree with what the run did. `{{` and `}}` stand for literal braces.
+public struct Template: Sendable {
+  public enum Piece: Hashable, Sendable {
+    case text(String)
+    case value(Placeholder)
+  }
+
+  public var pieces: [Language: [Piece]]
+  public var marks: [Language: SourceMark]
+
+  public func pieces(_ l: Language) -> [Piece] { pieces[l] ?? [] }
+
+  /// Every placeholder used, in any language.
+  public var placeholders: [Placeholder] {
+    Language.allCases.flatMap { pieces($0) }.compactMap {
+      if case .value(let p) = $0 { return p }
+      return nil
+    }
+  }
+
+  /// A template with no placeholders.
+  public static func plain(_ l: Localized) -> Template {
+    Template(
+      pieces: [.en: [.text(l.en)], .ko: [.text(l.ko)]],
+      marks: [:])
+  }
+}
+
+/// A value the engine knows at a step.
+public struct Placeholder: Hashable, Sendable {
+  public enum Subject: Hashable, Sendable {
+    /// A ladder host's panel (host index).
+    case host(Int)
+    /// The step's segment.
+    case segment
+    /// The step's virtual time.
+    case time
+    /// Time since the previous step.
+    case elapsed
+  }
+
+  public var subject: Subject
+  public var field: String
+  /// The text as written, for messages.
+  public var source: String
+
+  /// Fields of a host panel.
+  public static let hostFields = [
+    "state", "iss", "irs", "snd_una", "snd_nxt", "snd_wnd", "rcv_nxt", "rcv_wnd",
+    "snd_una_rel", "snd_nxt_rel", "rcv_nxt_rel", "mss", "peer_mss", "snd_wscale", "rcv_wscale",
+    "wscale_ok", "sack_ok", "ts_ok", "rto", "srtt", "syn_queue", "accept_queue", "backlog",
+    "syn_drops", "cookies_sent", "bytes_read", "bytes_written", "retransmissions", "error",
+    "port", "address", "in_flight", "unread", "time_wait", "rtx_timer", "from_cookie",
+  ]
+  /// Fields of the step's segment.
+  public static let segmentFields = [
+    "seq", "ack", "seq_rel", "ack_rel", "len", "flags", "win", "from", "to", "mss", "wscale",
+    "sack", "ts", "src", "dst", "src_port", "dst_port", "rtx_after",
+    "rtx_gap",
+  ]
+}
+
+extension Template {
+  /// Parses the text of one language, checking every placeholder names something that exists.
+  static func parse(
+    _ text: String, language: Language, mark: SourceMark, hosts: [String], ladder: Set<Int>
+  ) throws(LessonError) -> [Piece] {
+    var pieces: [Piece] = []
+    var literal = ""
+    var chars = Array(text)
+    var i = 0
+    func fail(_ msg: String) -> LessonError { LessonError(mark, msg) }
+    while i < chars.count {
+      let c = chars[i]
+      if c == "{" {
+        if i + 1 < chars.count && chars[i + 1] == "{" {
+          literal.append("{")
+          i += 2
+          continue
+        }
+        guard let close = chars[(i + 1)...].firstIndex(of: "}") else {
+          throw fail("the \(language.rawValue) text has '{' with no closing '}' (write '{{' for a brace)")
+        }
+        let name = String(chars[(i + 1)..<close]).trimmingSpaces
+        if !literal.isEmpty {
+          pieces.append(.text(literal))
+          literal = ""
+        }
+        pieces.append(.value(try placeholder(name, fail: fail, hosts: hosts, ladder: ladder)))
+        i = close + 1
+        continue
+      }
+      if c == "}" {
+        if i + 1 < chars.count && chars[i + 1] == "}" {
+          literal.append("}")
+          i += 2
+          continue
+        }
+        throw fail("the \(language.rawValue) text has a '}' with no '{' (write '}}' for a brace)")
+      }
+      literal.append(c)
+      i += 1
+    }
+    chars = []
+    if !literal.isEmpty { pieces.append(.text(literal)) }
+    return pieces
+  }
+
+  private static func placeholder(
+    _ name: String, fail: (String) -> LessonError, hosts: [String], ladder: Set<Int>
+  ) throws(LessonError) -> Placeholder {
+    if name == "t" { return Placeholder(subject: .time, field: "t", source: name) }
+    if name == "dt" { return Placeholder(subject: .elapsed, field: "dt", source: name) }
+    let parts = name.split(separator: ".", maxSplits: 1).map(String.init)
+    guard parts.count == 2 else {
+      throw fail("unknown placeholder '{\(clip(name))}': expected {host.field}, {seg.field}, {t} or {dt}")
+    }
+    let (subject, field) = (parts[0], parts[1])
+    if subject == "seg" {
+      guard Placeholder.segmentFields.contains(field) else {
+        var msg = "unknown placeholder '{\(clip(name))}': segments have "
+        if let s = suggestion(for: field, among: Placeholder.segmentFields) { msg = "unknown placeholder '{\(clip(name))}' (did you mean '{seg.\(s)}'?): segments have " }
+        throw fail(msg + Placeholder.segmentFields.joined(separator: ", "))
+      }
+      return Placeholder(subject: .segment, field: field, source: name)
+    }
+    guard let h = hosts.firstIndex(of: subject) else {
+      var msg = "unknown placeholder '{\(clip(name))}': no host is called '\(clip(subject))'"
+      if let s = suggestion(for: subject, among: hosts + ["seg"]) { msg += " (did you mean '\(s)'?)" }
+      throw fail(msg)
+    }
+    guard ladder.contains(h) else {
+      throw fail("placeholder '{\(clip(name))}': only the two hosts on the ladder have panels to read from")
+    }
+    guard Placeholder.hostFields.contains(field) else {
+      var msg = "unknown placeholder '{\(clip(name))}'"
+      if let s = suggestion(for: field, among: Placeholder.hostFields) { msg += " (did you mean '{\(subject).\(s)}'?)" }
+      throw fail(msg + "; hosts have " + Placeholder.hostFields.joined(separator: ", "))
+    }
+    return Placeholder(subject: .host(h), field: field, source: name)
+  }
+}

@@ -1,0 +1,3 @@
+import Testing
+@testable import HandshakeLessons
+@Test func loads() { #expect(EmbeddedLessons.files.count >= 0) }
