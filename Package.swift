@@ -36,7 +36,9 @@ let package = Package(
 
     // MARK: Tests
     .testTarget(name: "HandshakeSimTests", dependencies: ["HandshakeSim"]),
-    .testTarget(name: "HandshakeLessonsTests", dependencies: ["HandshakeLessons", "HandshakeSim"]),
+    .testTarget(
+      name: "HandshakeLessonsTests", dependencies: ["HandshakeLessons", "HandshakeSim"],
+      exclude: ["Snapshots"]),
   ],
   swiftLanguageModes: [.v6]
 )

@@ -10,7 +10,9 @@ struct EmbedFiles: BuildToolPlugin {
     let typeName = target.name == "HandshakeLessons" ? "EmbeddedLessons" : "EmbeddedAssets"
     let root = context.package.directoryURL.appending(path: folder)
     var inputs: [URL] = []
-    if let walker = FileManager.default.enumerator(at: root, includingPropertiesForKeys: [.isRegularFileKey]) {
+    if let walker = FileManager.default.enumerator(
+      at: root, includingPropertiesForKeys: [.isRegularFileKey])
+    {
       for case let url as URL in walker
       where (try? url.resourceValues(forKeys: [.isRegularFileKey]).isRegularFile) == true {
         inputs.append(url)

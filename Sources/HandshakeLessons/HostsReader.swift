@@ -12,9 +12,12 @@ enum HostsReader {
   /// The hosts, and which two stand on the ladder (the first on each side).
   static func read(_ node: YAMLNode) throws(LessonError) -> ([HostSpec], Int, Int) {
     let entries = try node.mapping("hosts")
-    guard entries.count >= 2 else { throw node.error("a lesson needs at least two hosts, found \(entries.count)") }
+    guard entries.count >= 2 else {
+      throw node.error("a lesson needs at least two hosts, found \(entries.count)")
+    }
     guard entries.count <= LessonLoader.Bounds.maxHosts else {
-      throw node.error("a lesson may have at most \(LessonLoader.Bounds.maxHosts) hosts, found \(entries.count)")
+      throw node.error(
+        "a lesson may have at most \(LessonLoader.Bounds.maxHosts) hosts, found \(entries.count)")
     }
     var hosts: [HostSpec] = []
     var addresses: [IPv4Address: String] = [:]
@@ -23,9 +26,13 @@ enum HostsReader {
       guard !name.isEmpty, name.count <= 16, name.first!.isLetter, name.first!.isASCII,
         name.allSatisfy({ $0.isASCII && ($0.isLetter || $0.isNumber || $0 == "_" || $0 == "-") })
       else {
-        throw e.keyNode.error("expected a host name (a letter, then letters, digits, '-' or '_', at most 16), found '\(clip(name))'")
+        throw e.keyNode.error(
+          "expected a host name (a letter, then letters, digits, '-' or '_', at most 16), found '\(clip(name))'"
+        )
       }
-      guard !reserved.contains(name) else { throw e.keyNode.error("'\(name)' cannot name a host (it is a word the format uses)") }
+      guard !reserved.contains(name) else {
+        throw e.keyNode.error("'\(name)' cannot name a host (it is a word the format uses)")
+      }
       let h = try host(name: name, index: i, e.value)
       if let other = addresses[h.address] {
         throw e.value.error("\(name) has the address \(h.address), which \(other) already has")
@@ -33,25 +40,34 @@ enum HostsReader {
       addresses[h.address] = name
       hosts.append(h)
     }
-    guard let left = hosts.firstIndex(where: { $0.side == .left }) else { throw node.error("no host stands on the left side (side: left)") }
-    guard let right = hosts.firstIndex(where: { $0.side == .right }) else { throw node.error("no host stands on the right side (side: right)") }
+    guard let left = hosts.firstIndex(where: { $0.side == .left }) else {
+      throw node.error("no host stands on the left side (side: left)")
+    }
+    guard let right = hosts.firstIndex(where: { $0.side == .right }) else {
+      throw node.error("no host stands on the right side (side: right)")
+    }
     return (hosts, left, right)
   }
 
-  private static func host(name: String, index: Int, _ node: YAMLNode) throws(LessonError) -> HostSpec {
+  private static func host(name: String, index: Int, _ node: YAMLNode) throws(LessonError)
+    -> HostSpec
+  {
     let r = try KeyReader(node, "host '\(name)'", allowed: keys)
     var scripted = false
     if let roleNode = r.optional("role") {
       switch try roleNode.string("a role") {
       case "tcp": scripted = false
       case "scripted": scripted = true
-      case let other: throw roleNode.error("expected a role (tcp or scripted), found '\(clip(other))'")
+      case let other:
+        throw roleNode.error("expected a role (tcp or scripted), found '\(clip(other))'")
       }
     }
     var side: Side = index == 1 ? .right : .left
     if let s = r.optional("side") {
       let v = try s.string("a side")
-      guard let sd = Side(rawValue: v) else { throw s.error("expected a side (left or right), found '\(clip(v))'") }
+      guard let sd = Side(rawValue: v) else {
+        throw s.error("expected a side (left or right), found '\(clip(v))'")
+      }
       side = sd
     }
     let addrNode = try r.required("address")
@@ -64,38 +80,60 @@ enum HostsReader {
     if scripted {
       let tcpOnly = keys.filter { !["role", "side", "address", "port"].contains($0) }
       if let e = r.entries.first(where: { tcpOnly.contains($0.key) }) {
-        throw e.keyNode.error("'\(e.key)' is a TCP setting, but \(name) is scripted (it has no TCP)")
+        throw e.keyNode.error(
+          "'\(e.key)' is a TCP setting, but \(name) is scripted (it has no TCP)")
       }
       return HostSpec(name: name, address: address, side: side, role: .scripted, port: port)
     }
     var c = TCPConfig()
     if let v = r.optional("isn") { c.isn = try v.uint32("an ISN") }
     if let v = r.optional("mss") { c.mss = UInt16(try v.int("an MSS", in: 64...65495)) }
-    if let v = r.optional("window") { c.receiveBuffer = try v.int("a receive window in bytes", in: 0...(1 << 30)) }
+    if let v = r.optional("window") {
+      c.receiveBuffer = try v.int("a receive window in bytes", in: 0...(1 << 30))
+    }
     if let v = r.optional("window_scale") {
-      if v.scalar == "off" { c.windowScale = nil } else { c.windowScale = UInt8(try v.int("a window scale shift", in: 0...14)) }
+      if v.scalar == "off" {
+        c.windowScale = nil
+      } else {
+        c.windowScale = UInt8(try v.int("a window scale shift", in: 0...14))
+      }
     }
     if let v = r.optional("sack") { c.sack = try v.bool("sack") }
     if let v = r.optional("timestamps") { c.timestamps = try v.bool("timestamps") }
     if let v = r.optional("delayed_ack") {
-      c.delayedAck = v.scalar == "off" ? nil : try v.duration("a delayed-ACK time", max: .millis(500))
+      c.delayedAck =
+        v.scalar == "off" ? nil : try v.duration("a delayed-ACK time", max: .millis(500))
     }
-    if let v = r.optional("msl") { c.msl = try v.duration("an MSL", max: LessonLoader.Bounds.maxMSL) }
-    if let v = r.optional("fin_timeout") { c.finTimeout = try v.duration("a FIN-WAIT-2 timeout", max: LessonLoader.Bounds.maxMSL) }
-    if let v = r.optional("initial_rto") { c.initialRTO = try v.duration("an initial RTO", max: .seconds(60)) }
-    if let v = r.optional("min_rto") { c.minRTO = try v.duration("a minimum RTO", max: .seconds(60)) }
+    if let v = r.optional("msl") {
+      c.msl = try v.duration("an MSL", max: LessonLoader.Bounds.maxMSL)
+    }
+    if let v = r.optional("fin_timeout") {
+      c.finTimeout = try v.duration("a FIN-WAIT-2 timeout", max: LessonLoader.Bounds.maxMSL)
+    }
+    if let v = r.optional("initial_rto") {
+      c.initialRTO = try v.duration("an initial RTO", max: .seconds(60))
+    }
+    if let v = r.optional("min_rto") {
+      c.minRTO = try v.duration("a minimum RTO", max: .seconds(60))
+    }
     if let v = r.optional("syn_retries") { c.synRetries = try v.int("syn_retries", in: 0...10) }
-    if let v = r.optional("synack_retries") { c.synAckRetries = try v.int("synack_retries", in: 0...10) }
+    if let v = r.optional("synack_retries") {
+      c.synAckRetries = try v.int("synack_retries", in: 0...10)
+    }
     if let v = r.optional("retries") { c.dataRetries = try v.int("retries", in: 1...20) }
     if let v = r.optional("backlog") { c.backlog = try v.int("a backlog", in: 1...65535) }
     if let v = r.optional("syn_cookies") {
       let s = try v.string("syn_cookies")
-      guard let m = SynCookieMode(rawValue: s) else { throw v.error("expected syn_cookies (on, off or always), found '\(clip(s))'") }
+      guard let m = SynCookieMode(rawValue: s) else {
+        throw v.error("expected syn_cookies (on, off or always), found '\(clip(s))'")
+      }
       c.synCookies = m
     }
     if let v = r.optional("reset") {
       let s = try v.string("a reset style")
-      guard let m = ResetStyle(rawValue: s) else { throw v.error("expected a reset style (linux or rfc), found '\(clip(s))'") }
+      guard let m = ResetStyle(rawValue: s) else {
+        throw v.error("expected a reset style (linux or rfc), found '\(clip(s))'")
+      }
       c.resetStyle = m
     }
     if let v = r.optional("reads") { c.autoRead = try autoOrManual(v, "reads") }
@@ -115,7 +153,8 @@ enum HostsReader {
 /// The `link:` mapping.
 enum LinkReader {
   static func read(_ node: YAMLNode, hosts: [String]) throws(LessonError) -> LinkSpec {
-    let r = try KeyReader(node, "link", allowed: ["latency", "jitter", "loss", "duplicate", "reorder", "faults"])
+    let r = try KeyReader(
+      node, "link", allowed: ["latency", "jitter", "loss", "duplicate", "reorder", "faults"])
     var link = LinkSpec()
     if let l = r.optional("latency") {
       if l.scalar != nil {
@@ -124,16 +163,26 @@ enum LinkReader {
         link.rightToLeft = d
       } else {
         let lr = try KeyReader(l, "latency", allowed: ["left_to_right", "right_to_left"])
-        if let v = lr.optional("left_to_right") { link.leftToRight = try v.duration("a latency", max: LessonLoader.Bounds.maxLatency) }
-        if let v = lr.optional("right_to_left") { link.rightToLeft = try v.duration("a latency", max: LessonLoader.Bounds.maxLatency) }
+        if let v = lr.optional("left_to_right") {
+          link.leftToRight = try v.duration("a latency", max: LessonLoader.Bounds.maxLatency)
+        }
+        if let v = lr.optional("right_to_left") {
+          link.rightToLeft = try v.duration("a latency", max: LessonLoader.Bounds.maxLatency)
+        }
       }
     }
     if let v = r.optional("jitter") { link.jitter = try v.duration("a jitter", max: .seconds(1)) }
     if let v = r.optional("loss") { link.loss = try v.double("a loss rate", in: 0...0.5) }
-    if let v = r.optional("duplicate") { link.duplicate = try v.double("a duplication rate", in: 0...0.5) }
-    if let v = r.optional("reorder") { link.reorder = try v.double("a reordering rate", in: 0...0.5) }
+    if let v = r.optional("duplicate") {
+      link.duplicate = try v.double("a duplication rate", in: 0...0.5)
+    }
+    if let v = r.optional("reorder") {
+      link.reorder = try v.double("a reordering rate", in: 0...0.5)
+    }
     if let f = r.optional("faults") {
-      for item in try f.list("faults", max: 50) { link.faults.append(try fault(item, hosts: hosts)) }
+      for item in try f.list("faults", max: 50) {
+        link.faults.append(try fault(item, hosts: hosts))
+      }
     }
     return link
   }
@@ -158,7 +207,9 @@ enum LinkReader {
     if e.key != "delay", let by = outer.entries.first(where: { $0.key == "by" }) {
       throw by.keyNode.error("'by' only goes with 'delay'")
     }
-    let r = try KeyReader(e.value, "the \(e.key) fault", allowed: ["from", "flags", "not_flags", "data", "nth", "count"])
+    let r = try KeyReader(
+      e.value, "the \(e.key) fault",
+      allowed: ["from", "flags", "not_flags", "data", "nth", "count"])
     var rule = FaultRule(action)
     if let f = r.optional("from") { rule.from = try hostIndex(f, hosts) }
     if let f = r.optional("flags") { rule.flags = try flags(f) }
@@ -193,7 +244,9 @@ func flags(_ node: YAMLNode) throws(LessonError) -> TCPFlags {
   for (name, n) in names {
     guard let flag = TCPFlags(name: name) else {
       var msg = "unknown flag '\(clip(name))'"
-      if let s = suggestion(for: name.uppercased(), among: TCPFlags.named.map(\.1)) { msg += " (did you mean '\(s)'?)" }
+      if let s = suggestion(for: name.uppercased(), among: TCPFlags.named.map(\.1)) {
+        msg += " (did you mean '\(s)'?)"
+      }
       throw n.error(msg + "; flags are CWR, ECE, URG, ACK, PSH, RST, SYN, FIN")
     }
     f.insert(flag)

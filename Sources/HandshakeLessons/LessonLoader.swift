@@ -17,10 +17,14 @@ public enum LessonLoader {
     public static let maxTime = VirtualDuration.seconds(3600)
     public static let maxLatency = VirtualDuration.seconds(10)
     public static let maxMSL = VirtualDuration.seconds(600)
-    public static let runLimits = RunLimits(maxEvents: 500_000, maxTime: VirtualTime(micros: 7_200_000_000))
+    public static let runLimits = RunLimits(
+      maxEvents: 500_000, maxTime: VirtualTime(micros: 7_200_000_000))
   }
 
-  static let topKeys = ["id", "title", "summary", "tags", "level", "seed", "hosts", "link", "steps", "script", "narration", "expect"]
+  static let topKeys = [
+    "id", "title", "summary", "tags", "level", "seed", "hosts", "link", "steps", "script",
+    "narration", "expect",
+  ]
 
   /// Parses a lesson from its text; `file` names it in errors.
   public static func load(text: String, file: String) throws(LessonError) -> Lesson {
@@ -28,8 +32,11 @@ public enum LessonLoader {
     let top = try KeyReader(root, "the lesson", allowed: topKeys)
     let idNode = try top.required("id")
     let id = try idNode.string("an id")
-    guard !id.isEmpty, id.count <= 40, id.allSatisfy({ $0.isASCII && ($0.isLetter || $0.isNumber || $0 == "-" || $0 == "_") }) else {
-      throw idNode.error("expected an id of letters, digits, '-' and '_' (at most 40), found '\(clip(id))'")
+    guard !id.isEmpty, id.count <= 40,
+      id.allSatisfy({ $0.isASCII && ($0.isLetter || $0.isNumber || $0 == "-" || $0 == "_") })
+    else {
+      throw idNode.error(
+        "expected an id of letters, digits, '-' and '_' (at most 40), found '\(clip(id))'")
     }
     let title = try localized(top.required("title"), "title")
     let summary = try localized(top.required("summary"), "summary")
@@ -59,7 +66,9 @@ public enum LessonLoader {
     var policy = StepPolicy()
     if let s = top.optional("steps") {
       let r = try KeyReader(s, "steps", allowed: ["fold_background_after"])
-      if let f = r.optional("fold_background_after") { policy.foldBackgroundAfter = try f.int("fold_background_after", in: 0...1000) }
+      if let f = r.optional("fold_background_after") {
+        policy.foldBackgroundAfter = try f.int("fold_background_after", in: 0...1000)
+      }
     }
     var ctx = ScriptReader(hosts: hosts, left: left, right: right)
     let (script, marks) = try ctx.read(try top.required("script"))
@@ -99,12 +108,14 @@ public enum LessonLoader {
   static func checkText(_ s: String, _ node: YAMLNode) throws(LessonError) {
     for (i, u) in s.unicodeScalars.enumerated() {
       let v = u.value
-      if (v < 0x20 && v != 0x0A) || v == 0x7F || (0x80...0x9F).contains(v) || (0x202A...0x202E).contains(v)
+      if (v < 0x20 && v != 0x0A) || v == 0x7F || (0x80...0x9F).contains(v)
+        || (0x202A...0x202E).contains(v)
         || (0x2066...0x2069).contains(v)
       {
         let hex = String(v, radix: 16, uppercase: true)
         throw node.error(
-          "the text has the control character U+\(String(repeating: "0", count: max(0, 4 - hex.count)) + hex) at character \(i + 1); lesson text may not contain control or escape characters")
+          "the text has the control character U+\(String(repeating: "0", count: max(0, 4 - hex.count)) + hex) at character \(i + 1); lesson text may not contain control or escape characters"
+        )
       }
     }
   }

@@ -3,7 +3,9 @@ import HandshakeSim
 extension LessonRun {
   /// Fills a template at a step. Throws when a placeholder has no value there (for instance
   /// `{server.irs}` before the server has received a SYN, or `{seg.seq}` at a step with no segment).
-  func resolve(_ t: Template, step: Int, language: Language, pattern: EventPattern?) throws(LessonError) -> String {
+  func resolve(_ t: Template, step: Int, language: Language, pattern: EventPattern?)
+    throws(LessonError) -> String
+  {
     var out = ""
     for piece in t.pieces(language) {
       switch piece {
@@ -11,7 +13,9 @@ extension LessonRun {
       case .value(let p):
         guard let v = value(p, step: step, language: language, pattern: pattern) else {
           let mark = t.marks[language] ?? SourceMark(file: lesson.file, line: 1, column: 1)
-          throw LessonError(mark, "the placeholder '{\(p.source)}' has no value at step \(step) (\(stepSummary(step)))")
+          throw LessonError(
+            mark,
+            "the placeholder '{\(p.source)}' has no value at step \(step) (\(stepSummary(step)))")
         }
         out += v
       }
@@ -28,7 +32,9 @@ extension LessonRun {
   /// The transmission a step is about: the one its pattern matched, else its first segment.
   func segment(atStep step: Int, pattern: EventPattern?) -> Int? {
     let recs = timeline.records(ofStep: step)
-    if let p = pattern, let r = recs.first(where: { timeline.matches(p, record: $0) }), let tx = r.transmission {
+    if let p = pattern, let r = recs.first(where: { timeline.matches(p, record: $0) }),
+      let tx = r.transmission
+    {
       return Int(tx)
     }
     return recs.first { $0.transmission != nil }?.transmission.map(Int.init)
@@ -82,7 +88,10 @@ extension LessonRun {
     case "mss": return s.options.mss.map { String($0) }
     case "wscale": return s.options.windowScale.map { String($0) }
     case "sack":
-      return s.options.sackBlocks.isEmpty ? nil : s.options.sackBlocks.map { "\($0.left.rawValue)-\($0.right.rawValue)" }.joined(separator: ", ")
+      return s.options.sackBlocks.isEmpty
+        ? nil
+        : s.options.sackBlocks.map { "\($0.left.rawValue)-\($0.right.rawValue)" }.joined(
+          separator: ", ")
     case "ts": return s.options.timestamps.map { "\($0.value)/\($0.echoReply)" }
     case "rtx_after":
       // For a retransmission: how long after the first copy of the same segment it left.
@@ -108,7 +117,9 @@ extension LessonRun {
     }
   }
 
-  private func hostValue(_ field: String, _ e: EndpointSnapshot, time: VirtualTime, host: Int, language: Language) -> String? {
+  private func hostValue(
+    _ field: String, _ e: EndpointSnapshot, time: VirtualTime, host: Int, language: Language
+  ) -> String? {
     let c = e.connection
     let l = e.listener
     switch field {
@@ -164,24 +175,34 @@ extension LessonRun {
         let narr = lesson.narration[n]
         guard let q = narr.question, let check = q.check else { continue }
         var seen = 0
-        guard let r = timeline.records.first(where: { r in
-          guard timeline.matches(check.at, record: r) else { return false }
-          seen += 1
-          return seen == check.at.nth
-        }) else {
+        guard
+          let r = timeline.records.first(where: { r in
+            guard timeline.matches(check.at, record: r) else { return false }
+            seen += 1
+            return seen == check.at.nth
+          })
+        else {
           out.append(LessonError(check.mark, "the question's check event never happens in the run"))
           continue
         }
         let at = Int(r.step)
         guard at >= step else {
-          out.append(LessonError(check.mark, "the question's check is at step \(at), before the question is asked (step \(step))"))
+          out.append(
+            LessonError(
+              check.mark,
+              "the question's check is at step \(at), before the question is asked (step \(step))"))
           continue
         }
         do {
           let expected = try resolve(check.value, step: at, language: .en, pattern: check.at)
-          let chosen = try resolve(q.choices[q.answer], step: step, language: .en, pattern: narr.pattern)
+          let chosen = try resolve(
+            q.choices[q.answer], step: step, language: .en, pattern: narr.pattern)
           if expected != chosen {
-            out.append(LessonError(check.mark, "the answer given is '\(chosen)', but the engine shows '\(expected)' at step \(at)"))
+            out.append(
+              LessonError(
+                check.mark,
+                "the answer given is '\(chosen)', but the engine shows '\(expected)' at step \(at)")
+            )
           }
         } catch {
           out.append(error)
@@ -199,13 +220,20 @@ extension LessonRun {
     func finalState(_ h: Int) -> TCPState {
       if h == lesson.scenario.left { return tl.endpoint(.left, atStep: last).state }
       if h == lesson.scenario.right { return tl.endpoint(.right, atStep: last).state }
-      let socks = tl.sockets.indices.filter { tl.sockets[$0].host == Int32(h) && !tl.sockets[$0].isListener }
-      return socks.last.flatMap { s in tl.finalConnections.first { $0.socket == Int32(s) }?.state } ?? .closed
+      let socks = tl.sockets.indices.filter {
+        tl.sockets[$0].host == Int32(h) && !tl.sockets[$0].isListener
+      }
+      return socks.last.flatMap { s in tl.finalConnections.first { $0.socket == Int32(s) }?.state }
+        ?? .closed
     }
     for f in lesson.expectations.finalStates {
       let got = finalState(f.host)
       if got != f.state {
-        out.append(LessonError(f.mark, "expected \(lesson.hostNames[f.host]) to end in \(f.state.rfcName), but it ended in \(got.rfcName)"))
+        out.append(
+          LessonError(
+            f.mark,
+            "expected \(lesson.hostNames[f.host]) to end in \(f.state.rfcName), but it ended in \(got.rfcName)"
+          ))
       }
     }
     for d in lesson.expectations.delivered {
@@ -214,19 +242,26 @@ extension LessonRun {
         tl.sockets[Int(c.socket)].host == Int32(d.to) && c.remoteAddress == from
       }.reduce(0) { $0 + $1.bytesRead }
       if read != d.bytes {
-        out.append(LessonError(d.mark, "expected \(d.bytes) bytes delivered from \(lesson.hostNames[d.from]) to \(lesson.hostNames[d.to]), but \(read) were"))
+        out.append(
+          LessonError(
+            d.mark,
+            "expected \(d.bytes) bytes delivered from \(lesson.hostNames[d.from]) to \(lesson.hostNames[d.to]), but \(read) were"
+          ))
       }
     }
     for e in lesson.expectations.errors {
       let got = tl.records.compactMap { r -> AppResult? in
-        guard r.host == Int32(e.host), case .app(_, _, let res, _) = r.event, res.isError else { return nil }
+        guard r.host == Int32(e.host), case .app(_, _, let res, _) = r.event, res.isError else {
+          return nil
+        }
         return res
       }
       if got != e.errors {
         out.append(
           LessonError(
             e.mark,
-            "expected \(lesson.hostNames[e.host]) to see [\(e.errors.map(\.rawValue).joined(separator: ", "))], but it saw [\(got.map(\.rawValue).joined(separator: ", "))]"))
+            "expected \(lesson.hostNames[e.host]) to see [\(e.errors.map(\.rawValue).joined(separator: ", "))], but it saw [\(got.map(\.rawValue).joined(separator: ", "))]"
+          ))
       }
     }
     return out

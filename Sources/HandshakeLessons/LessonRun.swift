@@ -28,14 +28,18 @@ public struct LessonRun: Sendable {
       let mark = lesson.scriptMarks[i]
       guard ran.contains(Int32(i)) else {
         if case .after = entry.trigger {
-          problems.append(LessonError(mark, "this entry never runs: the event in its 'after' never happens in the run"))
+          problems.append(
+            LessonError(
+              mark, "this entry never runs: the event in its 'after' never happens in the run"))
         } else {
           problems.append(LessonError(mark, "this entry never runs: the run ended before its time"))
         }
         continue
       }
       for p in tl.performed where p.entry == Int32(i) {
-        guard let r = p.result, [.notConnected, .invalid, .badDescriptor].contains(r) else { continue }
+        guard let r = p.result, [.notConnected, .invalid, .badDescriptor].contains(r) else {
+          continue
+        }
         let host = lesson.scenario.hosts[entry.host].name
         problems.append(
           LessonError(
@@ -62,7 +66,11 @@ public struct LessonRun: Sendable {
         if let s = step {
           at[s, default: []].append(n)
         } else {
-          problems.append(LessonError(narration.mark, "this narration's event never happens in the run (it matched \(seen) time\(seen == 1 ? "" : "s"), nth is \(pattern.nth))"))
+          problems.append(
+            LessonError(
+              narration.mark,
+              "this narration's event never happens in the run (it matched \(seen) time\(seen == 1 ? "" : "s"), nth is \(pattern.nth))"
+            ))
         }
       }
     }
@@ -108,7 +116,9 @@ public struct LessonRun: Sendable {
     for n in narrationAt[step] ?? [] {
       let narr = lesson.narration[n]
       guard let q = narr.question else { continue }
-      func fill(_ t: Template) -> String { (try? resolve(t, step: step, language: language, pattern: narr.pattern)) ?? "" }
+      func fill(_ t: Template) -> String {
+        (try? resolve(t, step: step, language: language, pattern: narr.pattern)) ?? ""
+      }
       return AskedQuestion(
         prompt: fill(q.prompt), choices: q.choices.map(fill), answer: q.answer,
         explanation: q.explanation.map(fill))
@@ -118,7 +128,8 @@ public struct LessonRun: Sendable {
 
   /// Steps that ask a question.
   public var questionSteps: [Int] {
-    narrationAt.filter { $0.value.contains { lesson.narration[$0].question != nil } }.map(\.key).sorted()
+    narrationAt.filter { $0.value.contains { lesson.narration[$0].question != nil } }.map(\.key)
+      .sorted()
   }
 }
 

@@ -2,29 +2,40 @@ import HandshakeSim
 
 /// A `narration:` item: `{on: ..., en: ..., ko: ..., question: {...}}`.
 enum NarrationReader {
-  static func read(_ node: YAMLNode, hosts: [String], ladder: Set<Int>) throws(LessonError) -> Narration {
+  static func read(_ node: YAMLNode, hosts: [String], ladder: Set<Int>) throws(LessonError)
+    -> Narration
+  {
     let r = try KeyReader(node, "a narration", allowed: ["on", "en", "ko", "question"])
     let onNode = try r.required("on")
     let on: StepSelector
     switch onNode.scalar {
     case "start": on = .start
     case "end": on = .end
-    case .some(let s): throw onNode.error("expected 'start', 'end' or an event such as {arrive: server, flags: [SYN]}, found '\(clip(s))'")
+    case .some(let s):
+      throw onNode.error(
+        "expected 'start', 'end' or an event such as {arrive: server, flags: [SYN]}, found '\(clip(s))'"
+      )
     case nil: on = .event(try PatternReader.read(onNode, hosts: hosts))
     }
     let text = try template(r, "narration", hosts: hosts, ladder: ladder, owner: node)
     var question: Question? = nil
-    if let q = r.optional("question") { question = try self.question(q, hosts: hosts, ladder: ladder) }
+    if let q = r.optional("question") {
+      question = try self.question(q, hosts: hosts, ladder: ladder)
+    }
     return Narration(on: on, text: text, question: question, mark: node.mark)
   }
 
   /// Reads `en:` and `ko:` of a mapping into a template.
-  static func template(_ r: KeyReader, _ what: String, hosts: [String], ladder: Set<Int>, owner: YAMLNode) throws(LessonError) -> Template {
+  static func template(
+    _ r: KeyReader, _ what: String, hosts: [String], ladder: Set<Int>, owner: YAMLNode
+  ) throws(LessonError) -> Template {
     var pieces: [Language: [Template.Piece]] = [:]
     var marks: [Language: SourceMark] = [:]
     for l in Language.allCases {
       guard let n = r.optional(l.rawValue) else {
-        throw owner.error("the \(what) has no \(l == .en ? "English (en)" : "Korean (ko)") text; every text needs en and ko")
+        throw owner.error(
+          "the \(what) has no \(l == .en ? "English (en)" : "Korean (ko)") text; every text needs en and ko"
+        )
       }
       let s = try n.string("the \(l.rawValue) text")
       guard !s.trimmingSpaces.isEmpty else { throw n.error("the \(l.rawValue) text is empty") }
@@ -35,25 +46,33 @@ enum NarrationReader {
     return Template(pieces: pieces, marks: marks)
   }
 
-  private static func question(_ node: YAMLNode, hosts: [String], ladder: Set<Int>) throws(LessonError) -> Question {
-    let r = try KeyReader(node, "a question", allowed: ["en", "ko", "choices", "answer", "explain", "check"])
+  private static func question(_ node: YAMLNode, hosts: [String], ladder: Set<Int>)
+    throws(LessonError) -> Question
+  {
+    let r = try KeyReader(
+      node, "a question", allowed: ["en", "ko", "choices", "answer", "explain", "check"])
     let prompt = try template(r, "question", hosts: hosts, ladder: ladder, owner: node)
     let choicesNode = try r.required("choices")
     let items = try choicesNode.list("choices", max: 4)
-    guard items.count >= 2 else { throw choicesNode.error("a question needs 2 to 4 choices, found \(items.count)") }
+    guard items.count >= 2 else {
+      throw choicesNode.error("a question needs 2 to 4 choices, found \(items.count)")
+    }
     var choices: [Template] = []
     for item in items {
       if let s = item.scalar {
         try LessonLoader.checkText(s, item)
-        let pieces = try Template.parse(s, language: .en, mark: item.mark, hosts: hosts, ladder: ladder)
-        choices.append(Template(pieces: [.en: pieces, .ko: pieces], marks: [.en: item.mark, .ko: item.mark]))
+        let pieces = try Template.parse(
+          s, language: .en, mark: item.mark, hosts: hosts, ladder: ladder)
+        choices.append(
+          Template(pieces: [.en: pieces, .ko: pieces], marks: [.en: item.mark, .ko: item.mark]))
       } else {
         let cr = try KeyReader(item, "a choice", allowed: ["en", "ko"])
         choices.append(try template(cr, "choice", hosts: hosts, ladder: ladder, owner: item))
       }
     }
     let answerNode = try r.required("answer")
-    let answer = try answerNode.int("the answer (the number of the right choice)", in: 1...choices.count)
+    let answer = try answerNode.int(
+      "the answer (the number of the right choice)", in: 1...choices.count)
     var explanation: Template? = nil
     if let e = r.optional("explain") {
       let er = try KeyReader(e, "an explanation", allowed: ["en", "ko"])
@@ -65,8 +84,11 @@ enum NarrationReader {
       let at = try PatternReader.read(try cr.required("at"), hosts: hosts)
       let v = try cr.required("value")
       let text = try v.string("a value such as {server.state}")
-      let pieces = try Template.parse(text, language: .en, mark: v.mark, hosts: hosts, ladder: ladder)
-      check = (at, Template(pieces: [.en: pieces, .ko: pieces], marks: [.en: v.mark, .ko: v.mark]), c.mark)
+      let pieces = try Template.parse(
+        text, language: .en, mark: v.mark, hosts: hosts, ladder: ladder)
+      check = (
+        at, Template(pieces: [.en: pieces, .ko: pieces], marks: [.en: v.mark, .ko: v.mark]), c.mark
+      )
     }
     return Question(
       prompt: prompt, choices: choices, answer: answer - 1, explanation: explanation, check: check)
@@ -89,17 +111,27 @@ enum ExpectReader {
       for x in try f.mapping("final states") {
         let h = try hostIndex(x.keyNode, hosts)
         let s = try x.value.string("a state")
-        guard let st = TCPState(rfcName: s) else { throw x.value.error("expected a state as RFC 9293 spells it, found '\(clip(s))'") }
+        guard let st = TCPState(rfcName: s) else {
+          throw x.value.error("expected a state as RFC 9293 spells it, found '\(clip(s))'")
+        }
         e.finalStates.append((h, st, x.value.mark))
       }
     }
     if let d = r.optional("delivered") {
       for x in try d.mapping("delivered bytes") {
         let parts = x.key.components(separatedBy: "_to_")
-        guard parts.count == 2, let a = hosts.firstIndex(of: parts[0]), let b = hosts.firstIndex(of: parts[1]) else {
-          throw x.keyNode.error("expected 'sender_to_receiver' with two host names (such as client_to_server), found '\(clip(x.key))'")
+        guard parts.count == 2, let a = hosts.firstIndex(of: parts[0]),
+          let b = hosts.firstIndex(of: parts[1])
+        else {
+          throw x.keyNode.error(
+            "expected 'sender_to_receiver' with two host names (such as client_to_server), found '\(clip(x.key))'"
+          )
         }
-        e.delivered.append((a, b, try x.value.int("a byte count", in: 0...LessonLoader.Bounds.maxTotalBytes), x.value.mark))
+        e.delivered.append(
+          (
+            a, b, try x.value.int("a byte count", in: 0...LessonLoader.Bounds.maxTotalBytes),
+            x.value.mark
+          ))
       }
     }
     if let er = r.optional("errors") {
@@ -108,7 +140,10 @@ enum ExpectReader {
         var list: [AppResult] = []
         for n in try x.value.list("errors", max: 20) {
           let s = try n.string("an error")
-          guard let v = AppResult(rawValue: s), v.isError else { throw n.error("expected an error such as ECONNREFUSED, ECONNRESET or ETIMEDOUT, found '\(clip(s))'") }
+          guard let v = AppResult(rawValue: s), v.isError else {
+            throw n.error(
+              "expected an error such as ECONNREFUSED, ECONNRESET or ETIMEDOUT, found '\(clip(s))'")
+          }
           list.append(v)
         }
         e.errors.append((h, list, x.value.mark))

@@ -83,7 +83,8 @@ extension Template {
           continue
         }
         guard let close = chars[(i + 1)...].firstIndex(of: "}") else {
-          throw fail("the \(language.rawValue) text has '{' with no closing '}' (write '{{' for a brace)")
+          throw fail(
+            "the \(language.rawValue) text has '{' with no closing '}' (write '{{' for a brace)")
         }
         let name = String(chars[(i + 1)..<close]).trimmingSpaces
         if !literal.isEmpty {
@@ -117,28 +118,36 @@ extension Template {
     if name == "dt" { return Placeholder(subject: .elapsed, field: "dt", source: name) }
     let parts = name.split(separator: ".", maxSplits: 1).map(String.init)
     guard parts.count == 2 else {
-      throw fail("unknown placeholder '{\(clip(name))}': expected {host.field}, {seg.field}, {t} or {dt}")
+      throw fail(
+        "unknown placeholder '{\(clip(name))}': expected {host.field}, {seg.field}, {t} or {dt}")
     }
     let (subject, field) = (parts[0], parts[1])
     if subject == "seg" {
       guard Placeholder.segmentFields.contains(field) else {
         var msg = "unknown placeholder '{\(clip(name))}': segments have "
-        if let s = suggestion(for: field, among: Placeholder.segmentFields) { msg = "unknown placeholder '{\(clip(name))}' (did you mean '{seg.\(s)}'?): segments have " }
+        if let s = suggestion(for: field, among: Placeholder.segmentFields) {
+          msg = "unknown placeholder '{\(clip(name))}' (did you mean '{seg.\(s)}'?): segments have "
+        }
         throw fail(msg + Placeholder.segmentFields.joined(separator: ", "))
       }
       return Placeholder(subject: .segment, field: field, source: name)
     }
     guard let h = hosts.firstIndex(of: subject) else {
       var msg = "unknown placeholder '{\(clip(name))}': no host is called '\(clip(subject))'"
-      if let s = suggestion(for: subject, among: hosts + ["seg"]) { msg += " (did you mean '\(s)'?)" }
+      if let s = suggestion(for: subject, among: hosts + ["seg"]) {
+        msg += " (did you mean '\(s)'?)"
+      }
       throw fail(msg)
     }
     guard ladder.contains(h) else {
-      throw fail("placeholder '{\(clip(name))}': only the two hosts on the ladder have panels to read from")
+      throw fail(
+        "placeholder '{\(clip(name))}': only the two hosts on the ladder have panels to read from")
     }
     guard Placeholder.hostFields.contains(field) else {
       var msg = "unknown placeholder '{\(clip(name))}'"
-      if let s = suggestion(for: field, among: Placeholder.hostFields) { msg += " (did you mean '{\(subject).\(s)}'?)" }
+      if let s = suggestion(for: field, among: Placeholder.hostFields) {
+        msg += " (did you mean '{\(subject).\(s)}'?)"
+      }
       throw fail(msg + "; hosts have " + Placeholder.hostFields.joined(separator: ", "))
     }
     return Placeholder(subject: .host(h), field: field, source: name)

@@ -41,7 +41,9 @@ struct YAMLNode {
     return s
   }
 
-  func mapping(_ what: String) throws(LessonError) -> [(key: String, keyNode: YAMLNode, value: YAMLNode)] {
+  func mapping(_ what: String) throws(LessonError) -> [(
+    key: String, keyNode: YAMLNode, value: YAMLNode
+  )] {
     guard case .mapping(let m) = node else {
       throw error("expected \(what) (a mapping of keys to values), found \(kindDescription)")
     }
@@ -49,7 +51,9 @@ struct YAMLNode {
     var seen: Set<String> = []
     for (k, v) in m {
       let keyNode = YAMLNode(node: k, file: file)
-      guard let key = keyNode.scalar else { throw keyNode.error("expected a key name, found \(keyNode.kindDescription)") }
+      guard let key = keyNode.scalar else {
+        throw keyNode.error("expected a key name, found \(keyNode.kindDescription)")
+      }
       guard seen.insert(key).inserted else { throw keyNode.error("the key '\(key)' appears twice") }
       out.append((key, keyNode, YAMLNode(node: v, file: file)))
     }
@@ -60,7 +64,9 @@ struct YAMLNode {
     guard case .sequence(let s) = node else {
       throw error("expected \(what) (a list), found \(kindDescription)")
     }
-    guard s.count <= max else { throw error("\(what) has \(s.count) items; at most \(max) are allowed") }
+    guard s.count <= max else {
+      throw error("\(what) has \(s.count) items; at most \(max) are allowed")
+    }
     return s.map { YAMLNode(node: $0, file: file) }
   }
 
@@ -78,9 +84,11 @@ struct YAMLNode {
   func uint32(_ what: String) throws(LessonError) -> UInt32 {
     let s = try string(what)
     let clean = s.replacingOccurrences(of: "_", with: "")
-    let v: UInt64? = clean.lowercased().hasPrefix("0x") ? UInt64(clean.dropFirst(2), radix: 16) : UInt64(clean)
+    let v: UInt64? =
+      clean.lowercased().hasPrefix("0x") ? UInt64(clean.dropFirst(2), radix: 16) : UInt64(clean)
     guard let v, v <= UInt64(UInt32.max) else {
-      throw error("expected \(what) (0 to 4294967295, or hex such as 0xFFFFFFF0), found '\(clip(s))'")
+      throw error(
+        "expected \(what) (0 to 4294967295, or hex such as 0xFFFFFFF0), found '\(clip(s))'")
     }
     return UInt32(v)
   }
@@ -102,22 +110,31 @@ struct YAMLNode {
       text.removeLast()
       scale = 0.01
     }
-    guard let v = Double(text), v.isFinite else { throw error("expected \(what) (a number such as 0.01 or 1%), found '\(clip(s))'") }
+    guard let v = Double(text), v.isFinite else {
+      throw error("expected \(what) (a number such as 0.01 or 1%), found '\(clip(s))'")
+    }
     let value = v * scale
-    guard range.contains(value) else { throw error("\(what) must be between \(range.lowerBound) and \(range.upperBound), found \(value)") }
+    guard range.contains(value) else {
+      throw error(
+        "\(what) must be between \(range.lowerBound) and \(range.upperBound), found \(value)")
+    }
     return value
   }
 
   /// "10ms", "1.5s", "2min", "250us" (or µs).
   func duration(_ what: String, max: VirtualDuration) throws(LessonError) -> VirtualDuration {
     let s = try string(what).trimmingSpaces
-    let units: [(String, Double)] = [("min", 60_000_000), ("ms", 1000), ("us", 1), ("µs", 1), ("s", 1_000_000)]
+    let units: [(String, Double)] = [
+      ("min", 60_000_000), ("ms", 1000), ("us", 1), ("µs", 1), ("s", 1_000_000),
+    ]
     for (suffix, micros) in units where s.hasSuffix(suffix) {
       let number = String(s.dropLast(suffix.count)).trimmingSpaces
       guard let v = Double(number), v.isFinite, v >= 0 else { break }
-      let d = VirtualDuration(micros: Int64((v * micros).rounded()))
-      guard d <= max else { throw error("\(what) is \(d); at most \(max) is allowed") }
-      return d
+      let us = (v * micros).rounded()
+      guard us <= Double(max.micros) else {
+        throw error("\(what) is \(clip(s)); at most \(max) is allowed")
+      }
+      return VirtualDuration(micros: Int64(us))
     }
     throw error("expected \(what) (a duration such as 10ms, 1.5s or 2min), found '\(clip(s))'")
   }
@@ -134,7 +151,10 @@ extension String {
 
 /// Shortens a text for an error message and makes it safe to print.
 func clip(_ s: String) -> String {
-  let safe = String(s.unicodeScalars.map { $0.value < 0x20 || $0.value == 0x7F || (0x80...0x9F).contains($0.value) ? "?" : Character($0) })
+  let safe = String(
+    s.unicodeScalars.map {
+      $0.value < 0x20 || $0.value == 0x7F || (0x80...0x9F).contains($0.value) ? "?" : Character($0)
+    })
   return safe.count > 40 ? String(safe.prefix(37)) + "..." : safe
 }
 
@@ -144,7 +164,9 @@ struct KeyReader {
   let what: String
   private(set) var entries: [(key: String, keyNode: YAMLNode, value: YAMLNode)]
 
-  init(_ node: YAMLNode, _ what: String, allowed: [String], extra: (String) -> Bool = { _ in false })
+  init(
+    _ node: YAMLNode, _ what: String, allowed: [String], extra: (String) -> Bool = { _ in false }
+  )
     throws(LessonError)
   {
     owner = node
@@ -171,7 +193,9 @@ struct KeyReader {
 func precheck(_ text: String, file: String) throws(LessonError) {
   let limit = 256 * 1024
   guard text.utf8.count <= limit else {
-    throw LessonError(SourceMark(file: file, line: 1, column: 1), "the file is \(text.utf8.count) bytes; lessons may be at most \(limit)")
+    throw LessonError(
+      SourceMark(file: file, line: 1, column: 1),
+      "the file is \(text.utf8.count) bytes; lessons may be at most \(limit)")
   }
   var depth = 0
   var line = 1
@@ -198,7 +222,9 @@ func precheck(_ text: String, file: String) throws(LessonError) {
     case "[", "{":
       depth += 1
       if depth > 32 {
-        throw LessonError(SourceMark(file: file, line: line, column: column), "lists and mappings are nested more than 32 deep")
+        throw LessonError(
+          SourceMark(file: file, line: line, column: column),
+          "lists and mappings are nested more than 32 deep")
       }
     case "]", "}": depth = max(0, depth - 1)
     default: break
@@ -209,7 +235,9 @@ func precheck(_ text: String, file: String) throws(LessonError) {
     lineNo += 1
     let indent = l.prefix { $0 == " " }.count
     if indent > 120 {
-      throw LessonError(SourceMark(file: file, line: lineNo, column: 1), "the line is indented \(indent) spaces; at most 120 are allowed")
+      throw LessonError(
+        SourceMark(file: file, line: lineNo, column: 1),
+        "the line is indented \(indent) spaces; at most 120 are allowed")
     }
   }
 }
@@ -219,19 +247,21 @@ func parseYAML(_ text: String, file: String) throws(LessonError) -> YAMLNode {
   try precheck(text, file: file)
   do {
     guard let node = try Yams.compose(yaml: text) else {
-      throw LessonError(SourceMark(file: file, line: 1, column: 1), "the file is empty; expected a lesson (a mapping with id, title, hosts, script...)")
+      throw LessonError(
+        SourceMark(file: file, line: 1, column: 1),
+        "the file is empty; expected a lesson (a mapping with id, title, hosts, script...)")
     }
     return YAMLNode(node: node, file: file)
   } catch let e as LessonError {
     throw e
   } catch let e as YamlError {
-    throw yamlError(e, file: file)
+    throw yamlError(e, file: file, text: text)
   } catch {
     throw LessonError(SourceMark(file: file, line: 1, column: 1), "invalid YAML: \(error)")
   }
 }
 
-private func yamlError(_ e: YamlError, file: String) -> LessonError {
+private func yamlError(_ e: YamlError, file: String, text: String) -> LessonError {
   func at(_ m: Mark) -> SourceMark { SourceMark(file: file, line: m.line, column: m.column) }
   switch e {
   case .scanner(let ctx, let problem, let mark, _), .parser(let ctx, let problem, let mark, _),
@@ -240,9 +270,25 @@ private func yamlError(_ e: YamlError, file: String) -> LessonError {
     if let c = ctx { msg += " (\(c.text) at line \(c.mark.line), column \(c.mark.column))" }
     return LessonError(at(mark), msg)
   case .reader(let problem, let offset, _, _):
-    return LessonError(SourceMark(file: file, line: 1, column: 1), "invalid text: \(problem)" + (offset.map { " at byte \($0)" } ?? ""))
+    return LessonError(
+      SourceMark(file: file, line: 1, column: 1),
+      "invalid text: \(problem)" + (offset.map { " at byte \($0)" } ?? ""))
   case .duplicatedKeysInMapping(let dups, let ctx):
-    return LessonError(at(ctx.mark), "the key '\(dups.first.map(clip) ?? "?")' appears twice")
+    // The parser points at the mapping; point at the second occurrence of the key instead.
+    let key = dups.first ?? "?"
+    var mark = at(ctx.mark)
+    var seen = 0
+    for (i, line) in text.split(separator: "\n", omittingEmptySubsequences: false).enumerated() {
+      var body = line.drop { $0 == " " }
+      if body.hasPrefix("- ") { body = body.dropFirst(2) }
+      guard body.hasPrefix(key + ":") else { continue }
+      seen += 1
+      if seen == 2 {
+        mark = SourceMark(file: file, line: i + 1, column: line.count - body.count + 1)
+        break
+      }
+    }
+    return LessonError(mark, "the key '\(clip(key))' appears twice")
   default:
     return LessonError(SourceMark(file: file, line: 1, column: 1), "invalid YAML: \(e)")
   }

@@ -31,7 +31,8 @@ struct LessonOptions: ParsableArguments {
     let lib = try library()
     guard let l = lib.lesson(id: name) else {
       throw ValidationError(
-        "no lesson called '\(name)'; the lessons are: \(lib.lessons.map(\.id).joined(separator: ", "))")
+        "no lesson called '\(name)'; the lessons are: \(lib.lessons.map(\.id).joined(separator: ", "))"
+      )
     }
     return l
   }

@@ -12,13 +12,17 @@ struct Lint: ParsableCommand {
   @Flag(help: "Check the built-in lessons.") var builtin = false
 
   func run() throws {
-    var sources: [(String, () throws -> Lesson)] = files.map { f in (f, { try LessonLibrary.load(path: f) }) }
+    var sources: [(String, () throws -> Lesson)] = files.map { f in
+      (f, { try LessonLibrary.load(path: f) })
+    }
     if builtin {
       for f in LessonLibrary.builtInFiles {
         sources.append((f.path, { try LessonLoader.load(text: f.text, file: f.path) }))
       }
     }
-    guard !sources.isEmpty else { throw ValidationError("give lesson files to check, or --builtin") }
+    guard !sources.isEmpty else {
+      throw ValidationError("give lesson files to check, or --builtin")
+    }
     var failed = false
     for (name, load) in sources {
       do {

@@ -21,7 +21,9 @@ struct List: ParsableCommand {
       for l in lib.lessons {
         let steps = LessonRun(l).timeline.stepCount
         let id = l.id + String(repeating: " ", count: width - l.id.count)
-        print("\(id)  \(pad(String(steps), 4)) steps  \(l.title[language])  [\(l.tags.joined(separator: ", "))]")
+        print(
+          "\(id)  \(pad(String(steps), 4)) steps  \(l.title[language])  [\(l.tags.joined(separator: ", "))]"
+        )
       }
     case .json:
       print("[")

@@ -1,0 +1,90 @@
+import Foundation
+import HandshakeSim
+import Testing
+
+@testable import HandshakeLessons
+
+/// Every built-in lesson loads, runs, meets its expectations and has every placeholder resolved
+/// in both languages.
+@Suite("Built-in lessons")
+struct BuiltinLessonTests {
+  static let expectedIDs = [
+    "normal", "reset-refused", "reset-abort", "syn-flood", "half-close", "time-wait", "options",
+    "simultaneous-open", "simultaneous-close", "lost-syn",
+  ]
+
+  @Test("the ten lessons are built in, in order")
+  func tenLessons() throws {
+    let lib = try LessonLibrary.builtIn()
+    #expect(lib.lessons.map(\.id) == Self.expectedIDs)
+  }
+
+  @Test(
+    "each lesson runs clean: expectations met, every event found, every placeholder filled",
+    arguments: expectedIDs)
+  func runsClean(id: String) throws {
+    let lesson = try #require(try LessonLibrary.builtIn().lesson(id: id))
+    let run = LessonRun(lesson)
+    #expect(run.problems.isEmpty, "\(run.problems.map(\.description).joined(separator: "\n"))")
+    #expect(run.timeline.end == .quiescent)
+    // Every narration is attached and reads in both languages with no placeholder left.
+    let attached = run.narrationAt.values.reduce(0) { $0 + $1.count }
+    #expect(attached == lesson.narration.count)
+    for step in run.narrationAt.keys {
+      for l in Language.allCases {
+        for text in run.narration(atStep: step, language: l) {
+          #expect(!text.isEmpty)
+          #expect(!text.contains("{") && !text.contains("}"), "\(text)")
+        }
+      }
+    }
+    // Each lesson asks at least one question, and the Korean text is Korean.
+    #expect(!run.questionSteps.isEmpty)
+    #expect(lesson.title.ko.unicodeScalars.contains { (0xAC00...0xD7A3).contains($0.value) })
+    for n in lesson.narration {
+      let ko = n.text.pieces(.ko).compactMap { if case .text(let s) = $0 { s } else { nil } }
+        .joined()
+      #expect(ko.unicodeScalars.contains { (0xAC00...0xD7A3).contains($0.value) }, "\(n.mark)")
+    }
+  }
+
+  @Test("the lesson files on disk are the ones compiled in")
+  func embeddedMatchesDisk() throws {
+    let dir = URL(fileURLWithPath: #filePath).deletingLastPathComponent()
+      .deletingLastPathComponent().deletingLastPathComponent().appendingPathComponent("lessons")
+    let names = try FileManager.default.contentsOfDirectory(atPath: dir.path).filter {
+      $0.hasSuffix(".yaml")
+    }.sorted()
+    #expect(names == LessonLibrary.builtInFiles.map(\.path))
+    for f in LessonLibrary.builtInFiles {
+      let disk = try String(contentsOf: dir.appendingPathComponent(f.path), encoding: .utf8)
+      #expect(disk == f.text)
+    }
+  }
+
+  @Test("questions with a check agree with the engine")
+  func questionsChecked() throws {
+    var checked = 0
+    for lesson in try LessonLibrary.builtIn().lessons {
+      let run = LessonRun(lesson)
+      checked += lesson.narration.filter { $0.question?.check != nil }.count
+      #expect(run.checkQuestions().isEmpty)
+    }
+    #expect(checked >= 7)
+  }
+
+  @Test("a teacher's directory adds lessons and replaces a built-in with the same id")
+  func teacherDirectory() throws {
+    let dir = FileManager.default.temporaryDirectory.appendingPathComponent(
+      "hs-lessons-\(UUID().uuidString)")
+    try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
+    defer { try? FileManager.default.removeItem(at: dir) }
+    var text = LessonLibrary.builtInFiles[0].text
+    text = text.replacingOccurrences(of: "id: normal", with: "id: my-normal")
+    try text.write(to: dir.appendingPathComponent("mine.yaml"), atomically: true, encoding: .utf8)
+    var lib = try LessonLibrary.builtIn()
+    try lib.add(directory: dir.path)
+    #expect(lib.lessons.count == 11)
+    #expect(lib.lesson(id: "my-normal") != nil)
+  }
+}
