@@ -21,6 +21,21 @@ let package = Package(
       dependencies: ["HandshakeSim", "Yams"],
       plugins: ["EmbedFiles"]),
 
+    // MARK: Terminal drawing without a terminal: cells, frames, text width, wrapping.
+    .target(name: "TerminalUI"),
+
+    // MARK: The app: model, update, view and widgets, themes and interface text (from assets/).
+    .target(
+      name: "HandshakeApp",
+      dependencies: ["HandshakeSim", "HandshakeLessons", "TerminalUI", "Yams"],
+      plugins: ["EmbedFiles"]),
+
+    // MARK: The only code that touches ncurses: a C shim and the backend.
+    .target(
+      name: "CNcursesw",
+      linkerSettings: [.linkedLibrary("ncursesw"), .linkedLibrary("tinfo")]),
+    .target(name: "CursesBackend", dependencies: ["CNcursesw", "HandshakeApp", "TerminalUI"]),
+
     // MARK: Build tooling: embeds lessons/ and assets/ into the binary.
     .executableTarget(name: "EmbedTool"),
     .plugin(name: "EmbedFiles", capability: .buildTool(), dependencies: ["EmbedTool"]),
@@ -29,16 +44,23 @@ let package = Package(
     .executableTarget(
       name: "handshake-tui",
       dependencies: [
-        "HandshakeSim", "HandshakeLessons",
+        "HandshakeSim", "HandshakeLessons", "HandshakeApp", "TerminalUI", "CursesBackend",
         .product(name: "ArgumentParser", package: "swift-argument-parser"),
       ]),
     .executableTarget(name: "handshake-bench", dependencies: ["HandshakeSim"]),
 
     // MARK: Tests
     .testTarget(name: "HandshakeSimTests", dependencies: ["HandshakeSim"]),
+    .testTarget(name: "TerminalUITests", dependencies: ["TerminalUI"]),
+    .testTarget(
+      name: "HandshakeAppTests",
+      dependencies: ["HandshakeApp", "HandshakeLessons", "HandshakeSim", "TerminalUI"],
+      exclude: ["Snapshots"]),
     .testTarget(
       name: "HandshakeLessonsTests", dependencies: ["HandshakeLessons", "HandshakeSim"],
       exclude: ["Snapshots"]),
+    // The real binary, driven in tmux (it needs the executable built, which `swift test` does).
+    .testTarget(name: "EndToEndTests"),
   ],
   swiftLanguageModes: [.v6]
 )

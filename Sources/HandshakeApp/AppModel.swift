@@ -1,0 +1,97 @@
+import HandshakeLessons
+import HandshakeSim
+import TerminalUI
+
+/// The whole state of the interface: which lesson and step, how it is shown, and what the
+/// teacher has asked for. The engine's work is done before: a lesson's run is a finished
+/// timeline, and the model only moves a cursor over it.
+public struct AppModel: Sendable {
+  /// A window over the ladder.
+  public enum Overlay: Hashable, Sendable {
+    case stateDiagram, segment, help
+    case picker(selected: Int)
+  }
+
+  /// An arrow flying across after a step forward.
+  public struct Animation: Hashable, Sendable {
+    public var step: Int
+    public var start: Int64
+    public var duration: Int64 = 450
+
+    public func progress(at now: Int64) -> Double {
+      guard duration > 0 else { return 1 }
+      return min(1, max(0, Double(now - start) / Double(duration)))
+    }
+  }
+
+  /// Stepping forward by itself.
+  public struct Autoplay: Hashable, Sendable {
+    public var interval: Int64
+    public var next: Int64
+  }
+
+  public private(set) var lessons: [Lesson]
+  var runs: [String: LessonRun] = [:]
+  public private(set) var lessonIndex: Int
+  public var step = 0
+  public var language: Language
+  public var themeName: String
+  /// False when the terminal has no colours (or NO_COLOR is set): every theme is drawn mono.
+  public var colorAllowed = true
+  public var absolute = false
+  public var overlay: Overlay? = nil
+  public var animation: Animation? = nil
+  public var autoplay: Autoplay? = nil
+  public var typedNumber = ""
+  /// Answers given, by "lesson#step".
+  public var answers: [String: Int] = [:]
+  public var blanked = false
+  public var narrationScroll = 0
+  public var now: Int64 = 0
+  public var width = 80
+  public var height = 24
+  public var quit = false
+
+  /// Opens `lessonID` (the first lesson if there is no such id) at step 0.
+  public init(lessons: [Lesson], lessonID: String, language: Language, theme: String) {
+    precondition(!lessons.isEmpty, "the model needs at least one lesson")
+    self.lessons = lessons
+    lessonIndex = lessons.firstIndex { $0.id == lessonID } ?? 0
+    self.language = language
+    themeName = Assets.themes[theme] != nil ? theme : "default"
+    ensureRun()
+  }
+
+  public var lesson: Lesson { lessons[lessonIndex] }
+  public var run: LessonRun { runs[lesson.id]! }
+  public var timeline: Timeline { run.timeline }
+  public var lastStep: Int { max(0, timeline.stepCount - 1) }
+  public var strings: UIStrings { Assets.strings(language) }
+  public var theme: Theme {
+    let t = Assets.theme(themeName)
+    return colorAllowed ? t : t.withoutColor
+  }
+
+  /// Runs the current lesson if it has not run yet (the picker opens others lazily, so the first
+  /// frame only waits for one lesson).
+  mutating func ensureRun() {
+    if runs[lesson.id] == nil { runs[lesson.id] = LessonRun(lesson) }
+  }
+
+  mutating func open(lesson index: Int) {
+    lessonIndex = max(0, min(index, lessons.count - 1))
+    ensureRun()
+    step = 0
+    animation = nil
+    autoplay = nil
+    narrationScroll = 0
+  }
+
+  /// The question asked at the current step, if any.
+  public var question: AskedQuestion? { run.question(atStep: step, language: language) }
+
+  public var answerKey: String { "\(lesson.id)#\(step)" }
+  public var currentAnswer: Int? { answers[answerKey] }
+  /// A question is waiting for 1–4.
+  public var awaitingAnswer: Bool { question != nil && currentAnswer == nil }
+}

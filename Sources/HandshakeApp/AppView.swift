@@ -1,0 +1,143 @@
+import HandshakeLessons
+import HandshakeSim
+import TerminalUI
+
+/// The pure view: a model and a size become a frame of cells. The terminal backend and the
+/// headless `render` command draw the same frames.
+public enum AppView {
+  public static let minWidth = 80
+  public static let minHeight = 24
+
+  public static func render(_ m: AppModel) -> Frame {
+    var f = Frame(width: m.width, height: m.height)
+    guard m.width > 0 && m.height > 0 else { return f }
+    if m.blanked { return f }
+    if m.width < minWidth || m.height < minHeight {
+      tooSmall(&f, m)
+      return f
+    }
+    let theme = m.theme
+    let (titleRow, rest) = f.bounds.splitTop(1)
+    let (body, keyRow) = rest.splitBottom(1)
+    TitleBar.draw(&f, titleRow, m)
+    KeyBar.draw(&f, keyRow, m)
+
+    // Narration takes a quarter of the body (more when the text needs it and room allows).
+    let textWidth = body.width - 2
+    let needed = NarrationView.lines(m, width: textWidth).count + 1
+    let narrationHeight = max(6, min(needed, body.height - 15, body.height / 2))
+    let (middle, narration) = body.splitBottom(narrationHeight)
+    NarrationView.draw(&f, narration, m)
+
+    let panelWidth = min(34, max(24, middle.width / 4))
+    let (leftPanel, rest2) = middle.splitLeft(panelWidth)
+    let (ladder, rightPanel) = rest2.splitRight(panelWidth)
+    EndpointPanel.draw(&f, leftPanel, m, side: .left)
+    EndpointPanel.draw(&f, rightPanel, m, side: .right)
+    for y in middle.y..<middle.maxY {
+      f.put("│", x: leftPanel.maxX - 1, y: y, style: theme["separator"])
+      f.put("│", x: rightPanel.x, y: y, style: theme["separator"])
+    }
+    LadderView.draw(
+      &f, Rect(x: ladder.x + 1, y: ladder.y, width: ladder.width - 2, height: ladder.height), m)
+
+    if let o = m.overlay {
+      let area = body.inset(1)
+      switch o {
+      case .stateDiagram: StateDiagramView.draw(&f, area, m)
+      case .segment: SegmentView.draw(&f, area, m)
+      case .help: HelpView.draw(&f, area, m)
+      case .picker(let sel): PickerView.draw(&f, area, m, selected: sel)
+      }
+    }
+    return f
+  }
+
+  static func tooSmall(_ f: inout Frame, _ m: AppModel) {
+    let s = m.strings.format(
+      "too_small",
+      ["w": "\(m.width)", "h": "\(m.height)", "minw": "\(minWidth)", "minh": "\(minHeight)"])
+    let lines = TextWrap.wrap(s, width: max(1, m.width - 2))
+    let top = max(0, (m.height - lines.count) / 2)
+    for (i, l) in lines.enumerated() where top + i < m.height {
+      f.put(l, x: max(0, (m.width - l.displayWidth) / 2), y: top + i, style: m.theme["warning"])
+    }
+  }
+
+  /// Draws `text` centred in `r` on one row.
+  static func center(_ f: inout Frame, _ text: String, _ r: Rect, y: Int, style: Style) {
+    let t = text.prefix(columns: r.width)
+    f.put(t, x: r.x + max(0, (r.width - t.displayWidth) / 2), y: y, style: style, clip: r)
+  }
+
+  /// Draws a window: cleared, boxed, titled. Returns the inside.
+  static func window(_ f: inout Frame, _ r: Rect, title: String, _ m: AppModel) -> Rect {
+    f.fill(r, with: Cell(" ", m.theme["overlay"]))
+    f.box(r, .double, style: m.theme["overlay"], title: title, titleStyle: m.theme["overlay_title"])
+    return r.inset(1)
+  }
+}
+
+/// The top line: lesson, step, virtual time, numbers mode, language.
+enum TitleBar {
+  static func draw(_ f: inout Frame, _ r: Rect, _ m: AppModel) {
+    let style = m.theme["title"]
+    f.fill(r, with: Cell(" ", style))
+    let s = m.strings
+    let t = m.timeline.steps[m.step].time
+    var right = [
+      s.format("step", ["i": "\(m.step)", "n": "\(m.lastStep)"]),
+      s.format("time", ["t": Format.seconds(t)]),
+      m.absolute ? s["absolute"] : s["relative"],
+    ]
+    if let a = m.autoplay {
+      right.insert(
+        s.format("autoplay", ["s": VirtualDuration.millis(a.interval).description]), at: 0)
+    }
+    if !m.typedNumber.isEmpty { right.insert("→ \(m.typedNumber)_", at: 0) }
+    right.append(s["language_name"])
+    let rightText = " " + right.joined(separator: " │ ") + " "
+    let title = " " + m.lesson.title[m.language].sanitizedForTerminal
+    let room = r.width - rightText.displayWidth - 1
+    f.put(title.prefix(columns: max(0, room)), x: r.x, y: r.y, style: style)
+    f.put(rightText, x: r.maxX - rightText.displayWidth, y: r.y, style: style)
+  }
+}
+
+/// The bottom line: the keys that matter now.
+enum KeyBar {
+  static func draw(_ f: inout Frame, _ r: Rect, _ m: AppModel) {
+    f.fill(r, with: Cell(" ", m.theme["keybar"]))
+    let s = m.strings
+    let text: String
+    if case .picker = m.overlay {
+      text = s["keys_picker"]
+    } else if m.overlay != nil {
+      text = s["keys_overlay"]
+    } else if !m.typedNumber.isEmpty {
+      text = s.format("keys_number", ["digits": m.typedNumber])
+    } else if m.awaitingAnswer, let q = m.question {
+      text = s.format("keys_question", ["n": "\(q.choices.count)"])
+    } else {
+      text = s["keys_main"].displayWidth + 2 <= r.width ? s["keys_main"] : s["keys_short"]
+    }
+    f.put(" " + text.prefix(columns: r.width - 2), x: r.x, y: r.y, style: m.theme["keybar"])
+  }
+}
+
+/// Number and time formatting shared by the widgets.
+enum Format {
+  /// "0.110 s", "60.265 s".
+  static func seconds(_ t: VirtualTime) -> String {
+    let ms = (t.micros + 500) / 1000
+    let frac = String(ms % 1000)
+    return "\(ms / 1000).\(String(repeating: "0", count: 3 - frac.count))\(frac) s"
+  }
+
+  /// A sequence number shown relative to a base ("ISS+1") or absolute.
+  static func seq(_ v: SeqNum, base: SeqNum?, name: String, absolute: Bool) -> String {
+    guard !absolute, let b = base else { return String(v.rawValue) }
+    let d = v.rawValue &- b.rawValue
+    return d == 0 ? name : "\(name)+\(d)"
+  }
+}

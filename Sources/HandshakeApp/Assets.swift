@@ -1,0 +1,121 @@
+import Foundation
+import HandshakeLessons
+import TerminalUI
+import Yams
+
+/// Interface text in one language, from `assets/strings/LANG.yaml` (compiled into the binary).
+public struct UIStrings: Sendable {
+  public let language: Language
+  let table: [String: String]
+  let fallback: [String: String]
+
+  /// The text for a key (English if the language lacks it; the key itself if both do).
+  public subscript(_ key: String) -> String { table[key] ?? fallback[key] ?? key }
+
+  /// The text for a key with `{name}` placeholders filled.
+  public func format(_ key: String, _ args: [String: String]) -> String {
+    var s = self[key]
+    for (k, v) in args { s = s.replacingOccurrences(of: "{\(k)}", with: v) }
+    return s
+  }
+
+  public var keys: Set<String> { Set(table.keys) }
+}
+
+/// Styles by role, from `assets/themes/NAME.yaml`.
+public struct Theme: Sendable {
+  public let name: String
+  let styles: [String: Style]
+  let monochrome: Bool
+
+  public subscript(_ role: String) -> Style {
+    let s = styles[role] ?? .plain
+    return monochrome ? s.withoutColor : s
+  }
+
+  /// The same theme with colours removed.
+  public var withoutColor: Theme { Theme(name: name, styles: styles, monochrome: true) }
+
+  public var roles: Set<String> { Set(styles.keys) }
+}
+
+/// The assets compiled into the binary.
+public enum Assets {
+  /// Theme names in the order `t` cycles through them.
+  public static let themeNames = ["default", "projector", "mono"]
+
+  public static let strings: [Language: UIStrings] = {
+    let en = table(of: "strings/en.yaml")
+    var out: [Language: UIStrings] = [:]
+    for l in Language.allCases {
+      out[l] = UIStrings(
+        language: l, table: l == .en ? en : table(of: "strings/\(l.rawValue).yaml"), fallback: en)
+    }
+    return out
+  }()
+
+  public static let themes: [String: Theme] = {
+    var out: [String: Theme] = [:]
+    for name in themeNames {
+      out[name] = Theme(
+        name: name, styles: styles(of: "themes/\(name).yaml"), monochrome: name == "mono")
+    }
+    return out
+  }()
+
+  public static func strings(_ l: Language) -> UIStrings { strings[l]! }
+  public static func theme(_ name: String) -> Theme { themes[name] ?? themes["default"]! }
+
+  static func text(of path: String) -> String {
+    EmbeddedAssets.files.first { $0.path == path }?.text ?? ""
+  }
+
+  static func table(of path: String) -> [String: String] {
+    guard let node = try? Yams.compose(yaml: text(of: path)), case .mapping(let m) = node else {
+      return [:]
+    }
+    var out: [String: String] = [:]
+    for (k, v) in m {
+      if case .scalar(let ks) = k, case .scalar(let vs) = v {
+        out[ks.string] = vs.string.sanitizedKeepingNewlines
+      }
+    }
+    return out
+  }
+
+  static func styles(of path: String) -> [String: Style] {
+    guard let node = try? Yams.compose(yaml: text(of: path)), case .mapping(let m) = node else {
+      return [:]
+    }
+    var out: [String: Style] = [:]
+    for (k, v) in m {
+      guard case .scalar(let role) = k, case .mapping(let attrs) = v else { continue }
+      var s = Style()
+      for (ak, av) in attrs {
+        guard case .scalar(let a) = ak, case .scalar(let value) = av else { continue }
+        let flag = value.string == "true"
+        switch a.string {
+        case "fg": s.foreground = TerminalColor(rawValue: value.string)
+        case "bg": s.background = TerminalColor(rawValue: value.string)
+        case "bold": s.bold = flag
+        case "dim": s.dim = flag
+        case "reverse": s.reverse = flag
+        case "underline": s.underline = flag
+        default: break
+        }
+      }
+      out[role.string] = s
+    }
+    return out
+  }
+}
+
+extension String {
+  /// Trailing newlines dropped, each line made safe for the terminal, line breaks kept.
+  var sanitizedKeepingNewlines: String {
+    var t = Substring(self)
+    while t.last == "\n" { t = t.dropLast() }
+    return t.split(separator: "\n", omittingEmptySubsequences: false)
+      .map { String($0).sanitizedForTerminal }.joined(separator: "\n")
+  }
+}

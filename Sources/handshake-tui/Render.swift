@@ -1,0 +1,55 @@
+import ArgumentParser
+import HandshakeApp
+import HandshakeLessons
+import HandshakeSim
+import TerminalUI
+
+/// `handshake-tui render LESSON --step N --size WxH`: prints the exact frame the terminal would
+/// show (the same view code), for tests, screenshots and bug reports.
+struct Render: ParsableCommand {
+  static let configuration = CommandConfiguration(abstract: "Print one frame of a lesson as text.")
+
+  @OptionGroup var options: LessonOptions
+  @Argument(help: "A lesson id or file.") var lesson: String = "normal"
+  @Option(help: "The step to show.") var step: Int = 0
+  @Option(help: "Terminal size, WIDTHxHEIGHT.") var size: String = "80x24"
+  @Option(help: "default, projector or mono.") var theme: String = "default"
+  @Option(help: "en or ko.") var lang: String = "en"
+  @Flag(help: "Absolute sequence numbers.") var absolute = false
+  @Option(help: "Open a window: diagram, segment, help or picker.") var overlay: String?
+  @Flag(help: "Follow the frame with a mask of its styles.") var withStyles = false
+
+  func run() throws {
+    let parts = size.lowercased().split(separator: "x").compactMap { Int($0) }
+    guard parts.count == 2, parts[0] >= 0, parts[1] >= 0, parts[0] <= 1000, parts[1] <= 1000 else {
+      throw ValidationError("--size takes WIDTHxHEIGHT, such as 100x30")
+    }
+    guard let language = Language(rawValue: lang) else {
+      throw ValidationError("--lang takes en or ko")
+    }
+    guard Assets.themeNames.contains(theme) else {
+      throw ValidationError("--theme takes \(Assets.themeNames.joined(separator: ", "))")
+    }
+    let l = try options.lesson(lesson)
+    var model = AppModel(lessons: [l], lessonID: l.id, language: language, theme: theme)
+    Update.apply(.resize(width: parts[0], height: parts[1]), to: &model)
+    guard step >= 0 && step <= model.lastStep else {
+      throw ValidationError("--step must be between 0 and \(model.lastStep) for \(l.id)")
+    }
+    model.step = step
+    model.absolute = absolute
+    switch overlay {
+    case nil: break
+    case "diagram": model.overlay = .stateDiagram
+    case "segment": model.overlay = .segment
+    case "help": model.overlay = .help
+    case "picker": model.overlay = .picker(selected: 0)
+    case let o?: throw ValidationError("--overlay takes diagram, segment, help or picker, not \(o)")
+    }
+    let frame = AppView.render(model)
+    print(frame.lines.joined(separator: "\n"))
+    if withStyles {
+      print(frame.styleMask.joined(separator: "\n"))
+    }
+  }
+}

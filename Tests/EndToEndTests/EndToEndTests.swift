@@ -1,0 +1,163 @@
+import Foundation
+import Testing
+
+/// The real binary, end to end, in tmux.
+@Suite(
+  "End to end in tmux", .serialized,
+  .enabled(if: Tmux.available || Tmux.required, "tmux is not installed (CI installs it)"))
+struct EndToEndTests {
+  @Test("step forward and back; the panels and the ladder follow")
+  func stepping() throws {
+    let t = try Tmux()
+    try t.startBinary()
+    try t.wait(for: "step 0/18")
+    try t.keys("Right", "Right", "Right")
+    let s = try t.wait(for: "SYN seq=0")  // once the arrow has flown
+    #expect(s.contains("step 3/18"))
+    #expect(s.contains("SYN-RECEIVED"))
+    try t.keys("Left")
+    try t.wait(for: "step 2/18")
+    try t.keys("End")
+    try t.wait(for: "step 18/18")
+    try t.keys("1", "2", "Enter")
+    try t.wait(for: "step 12/18")
+    try t.keys("q")
+    try t.wait(for: "EXIT=0")
+  }
+
+  @Test("open the lesson picker and switch lesson")
+  func picker() throws {
+    let t = try Tmux()
+    try t.startBinary()
+    try t.wait(for: "step 0/18")
+    try t.keys("L")
+    try t.wait(for: "Lessons")
+    try t.keys("Down", "Down", "Down", "Enter")
+    try t.wait(for: "SYN flood, and SYN cookies")
+    try t.keys("q")
+    try t.wait(for: "EXIT=0")
+  }
+
+  @Test("smaller than 80×24 shows a message; back to size redraws")
+  func resize() throws {
+    let t = try Tmux()
+    try t.startBinary()
+    try t.wait(for: "step 0/18")
+    try t.keys("Right", "Right")
+    try t.resize(60, 20)
+    try t.wait(for: "at least 80×24")
+    try t.resize(10, 3)
+    try t.resize(120, 40)
+    let s = try t.wait(for: "step 2/18")
+    #expect(s.contains("SYN-SENT"))
+    try t.keys("q")
+    try t.wait(for: "EXIT=0")
+  }
+
+  @Test("q restores the terminal exactly as it was")
+  func quitRestores() throws {
+    let t = try Tmux()
+    try t.startBinary()
+    try t.wait(for: "step 0/18")
+    try t.keys("s")
+    try t.wait(for: "RFC 9293 state diagram")
+    try t.keys("Escape", "q")
+    try t.wait(for: "EXIT=0")
+    let (before, after) = try t.sttyBeforeAndAfter()
+    #expect(before == after)
+  }
+
+  @Test("SIGTERM restores the terminal and ends the program")
+  func sigterm() throws {
+    let t = try Tmux()
+    try t.startBinary()
+    try t.wait(for: "step 0/18")
+    let pid = try #require(try t.childPID())
+    kill(pid, SIGTERM)
+    try t.wait(for: "EXIT=143")
+    let (before, after) = try t.sttyBeforeAndAfter()
+    #expect(before == after)
+  }
+
+  @Test("Ctrl-C ends the program and restores the terminal")
+  func ctrlC() throws {
+    let t = try Tmux()
+    try t.startShell()
+    try t.wait(for: "READY>")
+    let d = t.dir.path
+    try t.keys("stty -g > \(d)/before; \(Tmux.binary)", "Enter")
+    try t.wait(for: "step 0/18")
+    try t.keys("Right", "C-c")
+    // An interactive shell drops the rest of a line whose job died of SIGINT; ask it afresh.
+    try t.waitForPrompt(2)
+    try t.keys("echo STATUS=$?; stty -g > \(d)/after", "Enter")
+    try t.wait(for: "STATUS=130")
+    let (before, after) = try t.sttyBeforeAndAfter()
+    #expect(before == after)
+  }
+
+  @Test("Korean and the projector theme")
+  func korean() throws {
+    let t = try Tmux()
+    try t.startBinary("play syn-flood --lang ko --theme projector")
+    try t.wait(for: "SYN 플러드와 SYN 쿠키")
+    try t.keys("Right", "Right")
+    try t.wait(for: "2/45단계")
+    try t.keys("q")
+    try t.wait(for: "EXIT=0")
+  }
+
+  @Test("Ctrl-Z suspends; fg redraws")
+  func suspend() throws {
+    let t = try Tmux()
+    try t.startShell()
+    try t.wait(for: "READY>")
+    let d = t.dir.path
+    try t.keys("stty -g > \(d)/before; \(Tmux.binary) 2> \(d)/err", "Enter")
+    try t.wait(for: "step 0/18")
+    try t.keys("C-z")
+    try t.wait(for: "Stopped")
+    try t.keys("fg", "Enter")
+    try t.wait(for: "step 0/18")
+    try t.keys("Right")
+    try t.wait(for: "step 1/18")
+    if let err = try? String(contentsOf: t.dir.appendingPathComponent("err"), encoding: .utf8),
+      !err.isEmpty
+    {
+      Issue.record("stderr: \(err)")
+    }
+    try t.keys("q")
+    try t.waitForPrompt(3)
+    try t.keys("echo STATUS=$?; stty -g > \(d)/after", "Enter")
+    try t.wait(for: "STATUS=0")
+    let (before, after) = try t.sttyBeforeAndAfter()
+    #expect(before == after)
+  }
+}
+
+/// Without a terminal the player says so and exits with status 2.
+@Suite("Without a terminal")
+struct NoTTYTests {
+  @Test("not a TTY: a clear message and exit code 2")
+  func notATTY() throws {
+    // Files, not pipes: a tmux server started by another test could inherit a pipe's write end.
+    let dir = FileManager.default.temporaryDirectory.appendingPathComponent("hs-notty-\(getpid())")
+    try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
+    defer { try? FileManager.default.removeItem(at: dir) }
+    let outURL = dir.appendingPathComponent("out")
+    let errURL = dir.appendingPathComponent("err")
+    FileManager.default.createFile(atPath: outURL.path, contents: nil)
+    FileManager.default.createFile(atPath: errURL.path, contents: nil)
+    let p = Process()
+    p.executableURL = URL(fileURLWithPath: Tmux.binary)
+    p.standardInput = FileHandle.nullDevice
+    p.standardOutput = try FileHandle(forWritingTo: outURL)
+    p.standardError = try FileHandle(forWritingTo: errURL)
+    try p.run()
+    p.waitUntilExit()
+    let message = try String(contentsOf: errURL, encoding: .utf8)
+    #expect(p.terminationStatus == 2)
+    #expect(message.contains("not one"))
+    #expect(try Data(contentsOf: outURL).isEmpty)
+  }
+}

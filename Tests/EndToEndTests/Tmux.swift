@@ -1,0 +1,190 @@
+import Foundation
+import Testing
+
+/// Drives the real binary in a private tmux server: keys in with send-keys, the screen out with
+/// capture-pane. Every wait polls with a deadline; nothing sleeps a fixed time.
+final class Tmux {
+  static let path: String? = ["/usr/bin/tmux", "/usr/local/bin/tmux", "/bin/tmux"].first {
+    FileManager.default.isExecutableFile(atPath: $0)
+  }
+  static var available: Bool { path != nil }
+  /// CI sets this so that a missing tmux fails instead of skipping.
+  static var required: Bool { ProcessInfo.processInfo.environment["HANDSHAKE_REQUIRE_E2E"] == "1" }
+
+  /// The binary under test, built next to the test bundle.
+  static let binary: String = {
+    let exe = URL(fileURLWithPath: CommandLine.arguments[0]).deletingLastPathComponent()
+    for dir in [exe, exe.deletingLastPathComponent()] {
+      let p = dir.appendingPathComponent("handshake-tui").path
+      if FileManager.default.isExecutableFile(atPath: p) { return p }
+    }
+    return exe.appendingPathComponent("handshake-tui").path
+  }()
+
+  let socket: String
+  let session = "e2e"
+  let dir: URL
+
+  init() throws {
+    socket = "hs-e2e-\(getpid())-\(UInt32.random(in: 0...UInt32.max))"
+    dir = FileManager.default.temporaryDirectory.appendingPathComponent(socket)
+    try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
+  }
+
+  deinit {
+    _ = try? run(["kill-server"], capture: false)
+    try? FileManager.default.removeItem(at: dir)
+  }
+
+  /// Runs a tmux command and returns what it printed. posix_spawn with output to a file rather
+  /// than Foundation's Process with a pipe: `new-session` forks the tmux server, which would
+  /// inherit a pipe (or Process's bookkeeping) and keep the call from ever returning.
+  @discardableResult
+  func run(_ args: [String], capture: Bool = true) throws -> String {
+    let outFile = dir.appendingPathComponent("out-\(UInt32.random(in: 0...UInt32.max))").path
+    defer { unlink(outFile) }
+    var env = ProcessInfo.processInfo.environment
+    env["LANG"] = "C.UTF-8"
+    env["LC_ALL"] = "C.UTF-8"
+    if env["TERM"] == nil || env["TERM"] == "dumb" { env["TERM"] = "xterm-256color" }
+    let argv = [Tmux.path ?? "/usr/bin/tmux", "-L", socket, "-u"] + args
+    var actions = posix_spawn_file_actions_t()
+    posix_spawn_file_actions_init(&actions)
+    defer { posix_spawn_file_actions_destroy(&actions) }
+    posix_spawn_file_actions_addopen(&actions, 0, "/dev/null", O_RDONLY, 0)
+    posix_spawn_file_actions_addopen(
+      &actions, 1, capture ? outFile : "/dev/null", O_WRONLY | O_CREAT | O_TRUNC, 0o600)
+    posix_spawn_file_actions_addopen(&actions, 2, "/dev/null", O_WRONLY, 0)
+    // The tmux server outlives this call: it must not inherit other tests' pipes.
+    let open = (try? FileManager.default.contentsOfDirectory(atPath: "/proc/self/fd")) ?? []
+    for fd in open.compactMap({ Int32($0) }) where fd > 2 && fcntl(fd, F_GETFD) != -1 {
+      posix_spawn_file_actions_addclose(&actions, fd)
+    }
+    var cargs = argv.map { strdup($0) } + [nil]
+    var cenv = env.map { strdup("\($0.key)=\($0.value)") } + [nil]
+    defer {
+      for p in cargs { free(p) }
+      for p in cenv { free(p) }
+    }
+    // The test runs on a worker thread that blocks most signals; the tmux server (and the
+    // program under test, through it) must start with none blocked and default handlers, as a
+    // terminal session would.
+    var attr = posix_spawnattr_t()
+    posix_spawnattr_init(&attr)
+    defer { posix_spawnattr_destroy(&attr) }
+    var empty = sigset_t()
+    sigemptyset(&empty)
+    var all = sigset_t()
+    sigfillset(&all)
+    posix_spawnattr_setsigmask(&attr, &empty)
+    posix_spawnattr_setsigdefault(&attr, &all)
+    posix_spawnattr_setflags(&attr, Int16(POSIX_SPAWN_SETSIGMASK | POSIX_SPAWN_SETSIGDEF))
+    var pid: pid_t = 0
+    let rc = posix_spawn(&pid, argv[0], &actions, &attr, &cargs, &cenv)
+    guard rc == 0 else { throw POSIXError(POSIXErrorCode(rawValue: rc) ?? .EIO) }
+    var status: Int32 = 0
+    while waitpid(pid, &status, 0) < 0 && errno == EINTR {}
+    guard capture else { return "" }
+    return (try? String(contentsOfFile: outFile, encoding: .utf8)) ?? ""
+  }
+
+  /// Starts `command` (a shell command line) in a new window of the given size.
+  func start(_ command: String, width: Int = 100, height: Int = 30) throws {
+    try run(
+      [
+        "new-session", "-d", "-s", session, "-x", "\(width)", "-y", "\(height)",
+        "env LANG=C.UTF-8 LC_ALL=C.UTF-8 " + command,
+      ], capture: false)
+  }
+
+  /// Starts an interactive shell with job control (for Ctrl-C and Ctrl-Z), prompt "READY> ".
+  func startShell(width: Int = 100, height: Int = 30) throws {
+    try start("env PS1='READY> ' bash --norc --noprofile -i", width: width, height: height)
+  }
+
+  /// Types a command line that runs the binary between two snapshots of the terminal settings.
+  func typeBinaryCommand(_ args: String = "") throws {
+    let d = dir.path
+    try keys(
+      "stty -g > \(d)/before; \(Tmux.binary) \(args); echo EXIT=$?; stty -g > \(d)/after", "Enter")
+  }
+
+  /// Runs the binary with `args`, recording the terminal settings before and after and its
+  /// exit status, then keeps the pane open.
+  func startBinary(_ args: String = "", width: Int = 100, height: Int = 30) throws {
+    let d = dir.path
+    try start(
+      "sh -c 'stty -g > \(d)/before; \(Tmux.binary) \(args); echo EXIT=$?; stty -g > \(d)/after; sleep 600'",
+      width: width, height: height)
+  }
+
+  func keys(_ k: String...) throws { try run(["send-keys", "-t", session] + k) }
+
+  func screen() throws -> String { try run(["capture-pane", "-t", session, "-p"]) }
+
+  func resize(_ w: Int, _ h: Int) throws {
+    try run(["resize-window", "-t", session, "-x", "\(w)", "-y", "\(h)"])
+  }
+
+  /// Waits until the screen contains `text`; fails after `seconds`.
+  @discardableResult
+  func wait(
+    for text: String, seconds: Double = 10, sourceLocation: SourceLocation = #_sourceLocation
+  ) throws -> String {
+    try wait(
+      until: { $0.contains(text) }, "'\(text)'", seconds: seconds, sourceLocation: sourceLocation)
+  }
+
+  /// Waits until the screen satisfies `condition`; fails after `seconds`.
+  @discardableResult
+  func wait(
+    until condition: (String) -> Bool, _ what: String, seconds: Double = 10,
+    sourceLocation: SourceLocation = #_sourceLocation
+  ) throws -> String {
+    let deadline = Date().addingTimeInterval(seconds)
+    var last = ""
+    while Date() < deadline {
+      last = try screen()
+      if condition(last) { return last }
+      Thread.sleep(forTimeInterval: 0.05)  // polling interval, not an assertion delay
+    }
+    Issue.record(
+      "timed out waiting for \(what); the screen was:\n\(last)", sourceLocation: sourceLocation)
+    return last
+  }
+
+  /// Waits until the shell has shown its prompt `n` times.
+  func waitForPrompt(_ n: Int, sourceLocation: SourceLocation = #_sourceLocation) throws {
+    try wait(
+      until: { $0.components(separatedBy: "READY>").count - 1 >= n }, "\(n) prompts",
+      sourceLocation: sourceLocation)
+  }
+
+  /// The pid of the program running under the pane's shell.
+  func childPID() throws -> Int32? {
+    let shell = try run(["display-message", "-p", "-t", session, "#{pane_pid}"]).trimmingCharacters(
+      in: .whitespacesAndNewlines)
+    let p = Process()
+    p.executableURL = URL(fileURLWithPath: "/usr/bin/pgrep")
+    p.arguments = ["-P", shell, "-f", "handshake-tui"]
+    let out = Pipe()
+    p.standardOutput = out
+    try p.run()
+    let data = out.fileHandleForReading.readDataToEndOfFile()
+    p.waitUntilExit()
+    return String(decoding: data, as: UTF8.self).split(separator: "\n").first.flatMap { Int32($0) }
+  }
+
+  /// The terminal settings before the program ran and after it exited (waiting for the shell
+  /// to have written them).
+  func sttyBeforeAndAfter() throws -> (String, String) {
+    let deadline = Date().addingTimeInterval(10)
+    func read(_ name: String) -> String {
+      (try? String(contentsOf: dir.appendingPathComponent(name), encoding: .utf8)) ?? ""
+    }
+    while Date() < deadline && (read("before").isEmpty || read("after").isEmpty) {
+      Thread.sleep(forTimeInterval: 0.05)  // polling interval
+    }
+    return (read("before"), read("after"))
+  }
+}
