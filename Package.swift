@@ -36,6 +36,9 @@ let package = Package(
       linkerSettings: [.linkedLibrary("ncursesw"), .linkedLibrary("tinfo")]),
     .target(name: "CursesBackend", dependencies: ["CNcursesw", "HandshakeApp", "TerminalUI"]),
 
+    // MARK: Test and benchmark support: drives the real binary in tmux.
+    .target(name: "TmuxDriver"),
+
     // MARK: Build tooling: embeds lessons/ and assets/ into the binary.
     .executableTarget(name: "EmbedTool"),
     .plugin(name: "EmbedFiles", capability: .buildTool(), dependencies: ["EmbedTool"]),
@@ -47,7 +50,11 @@ let package = Package(
         "HandshakeSim", "HandshakeLessons", "HandshakeApp", "TerminalUI", "CursesBackend",
         .product(name: "ArgumentParser", package: "swift-argument-parser"),
       ]),
-    .executableTarget(name: "handshake-bench", dependencies: ["HandshakeSim"]),
+    .executableTarget(
+      name: "handshake-bench",
+      dependencies: [
+        "HandshakeSim", "HandshakeLessons", "HandshakeApp", "TerminalUI", "TmuxDriver",
+      ]),
 
     // MARK: Tests
     .testTarget(name: "HandshakeSimTests", dependencies: ["HandshakeSim"]),
@@ -60,7 +67,7 @@ let package = Package(
       name: "HandshakeLessonsTests", dependencies: ["HandshakeLessons", "HandshakeSim"],
       exclude: ["Snapshots"]),
     // The real binary, driven in tmux (it needs the executable built, which `swift test` does).
-    .testTarget(name: "EndToEndTests"),
+    .testTarget(name: "EndToEndTests", dependencies: ["TmuxDriver"]),
   ],
   swiftLanguageModes: [.v6]
 )

@@ -78,6 +78,18 @@ public struct AppModel: Sendable {
     if runs[lesson.id] == nil { runs[lesson.id] = LessonRun(lesson) }
   }
 
+  /// Adds lessons (those loaded after the first frame); an id already present is kept.
+  public mutating func addLessons(_ more: [Lesson]) {
+    let current = lesson.id
+    var all = lessons
+    for l in more where !all.contains(where: { $0.id == l.id }) { all.append(l) }
+    // Keep the library's order: built-ins as listed, then the rest.
+    let order = Dictionary(uniqueKeysWithValues: more.enumerated().map { ($1.id, $0) })
+    all.sort { (order[$0.id] ?? Int.max) < (order[$1.id] ?? Int.max) }
+    lessons = all
+    lessonIndex = lessons.firstIndex { $0.id == current } ?? 0
+  }
+
   mutating func open(lesson index: Int) {
     lessonIndex = max(0, min(index, lessons.count - 1))
     ensureRun()

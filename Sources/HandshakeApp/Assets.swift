@@ -71,7 +71,8 @@ public enum Assets {
   }
 
   static func table(of path: String) -> [String: String] {
-    guard let node = try? Yams.compose(yaml: text(of: path)), case .mapping(let m) = node else {
+    guard let node = try? Yams.compose(yaml: text(of: path), .basic), case .mapping(let m) = node
+    else {
       return [:]
     }
     var out: [String: String] = [:]
@@ -84,7 +85,8 @@ public enum Assets {
   }
 
   static func styles(of path: String) -> [String: Style] {
-    guard let node = try? Yams.compose(yaml: text(of: path)), case .mapping(let m) = node else {
+    guard let node = try? Yams.compose(yaml: text(of: path), .basic), case .mapping(let m) = node
+    else {
       return [:]
     }
     var out: [String: Style] = [:]

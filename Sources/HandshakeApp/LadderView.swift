@@ -285,7 +285,7 @@ enum LadderView {
         }
         let tip = lane + dir * (reach + 1)
         if dropped && reach == span * 3 / 5 {
-          c.text("✕", tip, ya, theme["arrow_dropped"])
+          c.text("✕ " + m.strings["ladder_lost"], tip, ya, theme["arrow_dropped"])
         } else if reach == span {
           c.text(fromLeft ? "▶" : "◀", end, ya, style)
         }
@@ -297,12 +297,11 @@ enum LadderView {
         }
         labelled.insert(key)
         guard reach >= span / 2 || dropped else { continue }
-        var text = label(m, tx, width: max(3, (dropped ? span * 3 / 5 : span) - 4))
-        if dropped { text += " ✕ " + m.strings["ladder_lost"] }
+        let text = label(m, tx, width: max(3, (dropped ? span * 3 / 5 : span) - 4))
         let w = text.displayWidth + 2
         let lo = min(lane, tip) + 1
         let hi = max(lane, tip)
-        let x = dropped ? (fromLeft ? lo + 1 : hi - w) : lo + max(0, (hi - lo - w) / 2)
+        let x = lo + max(0, (hi - lo - w) / 2)
         c.text(" " + text + " ", x, ya, dropped ? theme["arrow_dropped"] : style)
       }
     }

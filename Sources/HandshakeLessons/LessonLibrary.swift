@@ -21,6 +21,24 @@ public struct LessonLibrary: Sendable {
     return lib
   }
 
+  /// One built-in lesson by id, parsing only its file (the id is read from its `id:` line, so
+  /// starting on one lesson does not wait for the others).
+  public static func builtIn(id: String) throws -> Lesson? {
+    for f in builtInFiles where declaredID(f.text) == id {
+      return try LessonLoader.load(text: f.text, file: f.path)
+    }
+    return nil
+  }
+
+  /// The value of a top-level `id:` line, without parsing the YAML.
+  static func declaredID(_ text: String) -> String? {
+    for line in text.split(separator: "\n") where line.hasPrefix("id:") {
+      return line.dropFirst(3).trimmingCharacters(in: .whitespaces).trimmingCharacters(
+        in: CharacterSet(charactersIn: "\"'"))
+    }
+    return nil
+  }
+
   /// The built-in lesson files as (name, text), for tests and `lint --builtin`.
   public static var builtInFiles: [(path: String, text: String)] {
     EmbeddedLessons.files.filter { $0.path.hasSuffix(".yaml") }

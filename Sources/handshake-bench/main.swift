@@ -1,7 +1,10 @@
 // handshake-bench: measures the engine on this machine (run with `swift run -c release
 // handshake-bench`). Each case runs in its own child process so its peak memory is its own.
 import Foundation
+import HandshakeApp
+import HandshakeLessons
 import HandshakeSim
+import TmuxDriver
 
 /// Peak resident memory of this process, from /proc (Linux); 0 elsewhere.
 func peakMemoryMB() -> Double {
@@ -149,6 +152,8 @@ func runCase(_ name: String) {
         + String(format: "%.2f s", seconds(build)) + "): "
         + String(format: "%.3f µs per step", seconds(d) / Double(probes) * 1e6)
         + String(format: ", peak memory %.0f MB", peakMemoryMB()) + " [\(sink % 10)]")
+  case "ui":
+    uiBenchmarks()
   default:
     print("unknown case \(name)")
   }
@@ -161,11 +166,114 @@ if args.count > 1 {
   // Written unbuffered so it comes before the children's lines.
   FileHandle.standardOutput.write(
     Data("handshake-bench: each case runs in its own process (build with -c release)\n".utf8))
-  for c in ["bulk", "bulk-records", "flood-off", "flood-on", "access"] {
+  for c in ["bulk", "bulk-records", "flood-off", "flood-on", "access", "ui"] {
     let p = Process()
     p.executableURL = URL(fileURLWithPath: args[0])
     p.arguments = [c]
     try p.run()
     p.waitUntilExit()
+  }
+}
+
+/// Nanoseconds on the wall clock (to compare with what the player writes).
+func wallNanos() -> Int64 {
+  var ts = timespec()
+  clock_gettime(CLOCK_REALTIME, &ts)
+  return Int64(ts.tv_sec) * 1_000_000_000 + Int64(ts.tv_nsec)
+}
+
+/// The player's user+system CPU ticks, from /proc.
+func cpuTicks(_ pid: Int32) -> Int {
+  guard let s = try? String(contentsOfFile: "/proc/\(pid)/stat", encoding: .utf8),
+    let close = s.lastIndex(of: ")")
+  else { return 0 }
+  let fields = s[s.index(after: close)...].split(separator: " ")
+  return (Int(fields[11]) ?? 0) + (Int(fields[12]) ?? 0)
+}
+
+func uiBenchmarks() {
+  let clock = ContinuousClock()
+  // Building one frame at 200×60, over every step of two lessons.
+  let lessons = (try? LessonLibrary.builtIn().lessons) ?? []
+  var frames = 0
+  var total = Duration.zero
+  for id in ["normal", "syn-flood"] {
+    guard lessons.contains(where: { $0.id == id }) else { continue }
+    var m = AppModel(lessons: lessons, lessonID: id, language: .en, theme: "default")
+    Update.apply(.resize(width: 200, height: 60), to: &m)
+    for step in 0...m.lastStep {
+      m.step = step
+      for _ in 0..<20 {
+        total += clock.measure { _ = AppView.render(m) }
+        frames += 1
+      }
+    }
+  }
+  print(
+    String(
+      format: "frame at 200×60: %.3f ms on average over %d frames",
+      seconds(total) / Double(frames) * 1000, frames))
+
+  guard Tmux.available, FileManager.default.isExecutableFile(atPath: Tmux.binary) else {
+    print("ui in a terminal: skipped (needs tmux and \(Tmux.binary))")
+    return
+  }
+  do {
+    // Launch to first frame, five times.
+    var launches: [Double] = []
+    for _ in 0..<5 {
+      let t = try Tmux()
+      let mark = t.dir.appendingPathComponent("first").path
+      try t.start(
+        "sh -c 'date +%s%N > \(t.dir.path)/t0; exec env HANDSHAKE_FIRST_FRAME_FILE=\(mark) \(Tmux.binary)'"
+      )
+      try t.wait(for: "step 0/18")
+      let deadline = Date().addingTimeInterval(5)
+      var first = ""
+      while first.isEmpty && Date() < deadline {
+        first = (try? String(contentsOfFile: mark, encoding: .utf8)) ?? ""
+      }
+      let t0 =
+        Int64(
+          (try String(contentsOfFile: t.dir.appendingPathComponent("t0").path, encoding: .utf8))
+            .trimmingCharacters(in: .whitespacesAndNewlines)) ?? 0
+      let t1 = Int64(first.trimmingCharacters(in: .whitespacesAndNewlines)) ?? 0
+      launches.append(Double(t1 - t0) / 1e6)
+    }
+    launches.sort()
+    print(
+      String(
+        format: "launch to first frame: median %.1f ms (min %.1f, max %.1f)", launches[2],
+        launches[0], launches[4]))
+
+    // Bytes written to the terminal per step, and CPU while idle.
+    let t = try Tmux()
+    let log = t.dir.appendingPathComponent("bytes").path
+    try t.start(Tmux.binary)
+    try t.wait(for: "step 0/18")
+    try t.run(["pipe-pane", "-O", "-t", t.session, "cat >> \(log)"])
+    for i in 1...18 {
+      try t.keys("Right")
+      try t.wait(for: "step \(i)/18")
+    }
+    try t.wait(for: "▸")
+    let bytes = (try? FileManager.default.attributesOfItem(atPath: log)[.size] as? Int) ?? 0
+    print(
+      "bytes to the terminal per step (normal, 100×30, with animation): \(bytes / 18) on average")
+    if let pid = try t.panePID() {
+      Thread.sleep(forTimeInterval: 1)  // let the last step's animation finish
+      let before = cpuTicks(pid)
+      let start = Date()
+      Thread.sleep(forTimeInterval: 10)
+      let used = cpuTicks(pid) - before
+      let hz = Double(sysconf(Int32(_SC_CLK_TCK)))
+      print(
+        String(
+          format: "CPU while idle for %.0f s: %d ticks = %.2f%%", Date().timeIntervalSince(start),
+          used, Double(used) / hz / 10 * 100))
+    }
+    try t.keys("q")
+  } catch {
+    print("ui in a terminal: \(error)")
   }
 }

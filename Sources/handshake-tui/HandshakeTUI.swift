@@ -28,6 +28,7 @@ struct LessonOptions: ParsableArguments {
     if name.hasSuffix(".yaml") || name.hasSuffix(".yml") || name.contains("/") {
       return try LessonLibrary.load(path: name)
     }
+    if directory == nil, let l = try LessonLibrary.builtIn(id: name) { return l }
     let lib = try library()
     guard let l = lib.lesson(id: name) else {
       throw ValidationError(

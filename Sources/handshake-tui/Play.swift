@@ -28,15 +28,15 @@ struct Play: ParsableCommand {
       throw ValidationError("--theme takes \(Assets.themeNames.joined(separator: ", "))")
     }
     let noColor = !(env["NO_COLOR"] ?? "").isEmpty
+    // Only the lesson to show is loaded before the first frame; the rest follow it.
     let start = try options.lesson(lesson)
-    var lessons = try options.library().lessons
-    if !lessons.contains(where: { $0.id == start.id }) { lessons.insert(start, at: 0) }
     var model = AppModel(
-      lessons: lessons, lessonID: start.id, language: language,
+      lessons: [start], lessonID: start.id, language: language,
       theme: theme ?? (noColor ? "mono" : "default"))
     model.colorAllowed = !noColor
+    let options = self.options
     do {
-      try TerminalApp.run(model)
+      try TerminalApp.run(model) { (try? options.library().lessons) ?? [] }
     } catch let e as CursesTerminal.Failure {
       let s = Assets.strings(language)
       FileHandle.standardError.write(

@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+import TmuxDriver
 
 /// The real binary, end to end, in tmux.
 @Suite(
@@ -12,7 +13,8 @@ struct EndToEndTests {
     try t.startBinary()
     try t.wait(for: "step 0/18")
     try t.keys("Right", "Right", "Right")
-    let s = try t.wait(for: "SYN seq=0")  // once the arrow has flown
+    try t.wait(for: "step 3/18")
+    let s = try t.wait(for: "SYN seq=0 ─")  // once the arrow has flown across
     #expect(s.contains("step 3/18"))
     #expect(s.contains("SYN-RECEIVED"))
     try t.keys("Left")

@@ -1,18 +1,28 @@
 import Foundation
-import Testing
 
-/// Drives the real binary in a private tmux server: keys in with send-keys, the screen out with
-/// capture-pane. Every wait polls with a deadline; nothing sleeps a fixed time.
-final class Tmux {
-  static let path: String? = ["/usr/bin/tmux", "/usr/local/bin/tmux", "/bin/tmux"].first {
+/// Drives a program in a private tmux server: keys in with send-keys, the screen out with
+/// capture-pane. Every wait polls with a deadline; nothing sleeps a fixed time. Used by the
+/// end-to-end tests and the benchmark.
+public final class Tmux {
+  /// A wait that ran out, with the screen as it was.
+  public struct Timeout: Error, CustomStringConvertible {
+    public var what: String
+    public var screen: String
+    public var description: String { "timed out waiting for \(what); the screen was:\n\(screen)" }
+  }
+
+  public static let path: String? = ["/usr/bin/tmux", "/usr/local/bin/tmux", "/bin/tmux"].first {
     FileManager.default.isExecutableFile(atPath: $0)
   }
-  static var available: Bool { path != nil }
+  public static var available: Bool { path != nil }
   /// CI sets this so that a missing tmux fails instead of skipping.
-  static var required: Bool { ProcessInfo.processInfo.environment["HANDSHAKE_REQUIRE_E2E"] == "1" }
+  public static var required: Bool {
+    ProcessInfo.processInfo.environment["HANDSHAKE_REQUIRE_E2E"] == "1"
+  }
 
-  /// The binary under test, built next to the test bundle.
-  static let binary: String = {
+  /// The handshake-tui binary built next to the running executable (the test bundle or the
+  /// benchmark).
+  public static let binary: String = {
     let exe = URL(fileURLWithPath: CommandLine.arguments[0]).deletingLastPathComponent()
     for dir in [exe, exe.deletingLastPathComponent()] {
       let p = dir.appendingPathComponent("handshake-tui").path
@@ -21,11 +31,11 @@ final class Tmux {
     return exe.appendingPathComponent("handshake-tui").path
   }()
 
-  let socket: String
-  let session = "e2e"
-  let dir: URL
+  public let socket: String
+  public let session = "e2e"
+  public let dir: URL
 
-  init() throws {
+  public init() throws {
     socket = "hs-e2e-\(getpid())-\(UInt32.random(in: 0...UInt32.max))"
     dir = FileManager.default.temporaryDirectory.appendingPathComponent(socket)
     try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
@@ -40,7 +50,7 @@ final class Tmux {
   /// than Foundation's Process with a pipe: `new-session` forks the tmux server, which would
   /// inherit a pipe (or Process's bookkeeping) and keep the call from ever returning.
   @discardableResult
-  func run(_ args: [String], capture: Bool = true) throws -> String {
+  public func run(_ args: [String], capture: Bool = true) throws -> String {
     let outFile = dir.appendingPathComponent("out-\(UInt32.random(in: 0...UInt32.max))").path
     defer { unlink(outFile) }
     var env = ProcessInfo.processInfo.environment
@@ -89,7 +99,7 @@ final class Tmux {
   }
 
   /// Starts `command` (a shell command line) in a new window of the given size.
-  func start(_ command: String, width: Int = 100, height: Int = 30) throws {
+  public func start(_ command: String, width: Int = 100, height: Int = 30) throws {
     try run(
       [
         "new-session", "-d", "-s", session, "-x", "\(width)", "-y", "\(height)",
@@ -98,12 +108,12 @@ final class Tmux {
   }
 
   /// Starts an interactive shell with job control (for Ctrl-C and Ctrl-Z), prompt "READY> ".
-  func startShell(width: Int = 100, height: Int = 30) throws {
+  public func startShell(width: Int = 100, height: Int = 30) throws {
     try start("env PS1='READY> ' bash --norc --noprofile -i", width: width, height: height)
   }
 
   /// Types a command line that runs the binary between two snapshots of the terminal settings.
-  func typeBinaryCommand(_ args: String = "") throws {
+  public func typeBinaryCommand(_ args: String = "") throws {
     let d = dir.path
     try keys(
       "stty -g > \(d)/before; \(Tmux.binary) \(args); echo EXIT=$?; stty -g > \(d)/after", "Enter")
@@ -111,36 +121,32 @@ final class Tmux {
 
   /// Runs the binary with `args`, recording the terminal settings before and after and its
   /// exit status, then keeps the pane open.
-  func startBinary(_ args: String = "", width: Int = 100, height: Int = 30) throws {
+  public func startBinary(_ args: String = "", width: Int = 100, height: Int = 30) throws {
     let d = dir.path
     try start(
       "sh -c 'stty -g > \(d)/before; \(Tmux.binary) \(args); echo EXIT=$?; stty -g > \(d)/after; sleep 600'",
       width: width, height: height)
   }
 
-  func keys(_ k: String...) throws { try run(["send-keys", "-t", session] + k) }
+  public func keys(_ k: String...) throws { try run(["send-keys", "-t", session] + k) }
 
-  func screen() throws -> String { try run(["capture-pane", "-t", session, "-p"]) }
+  public func screen() throws -> String { try run(["capture-pane", "-t", session, "-p"]) }
 
-  func resize(_ w: Int, _ h: Int) throws {
+  public func resize(_ w: Int, _ h: Int) throws {
     try run(["resize-window", "-t", session, "-x", "\(w)", "-y", "\(h)"])
   }
 
   /// Waits until the screen contains `text`; fails after `seconds`.
   @discardableResult
-  func wait(
-    for text: String, seconds: Double = 10, sourceLocation: SourceLocation = #_sourceLocation
-  ) throws -> String {
-    try wait(
-      until: { $0.contains(text) }, "'\(text)'", seconds: seconds, sourceLocation: sourceLocation)
+  public func wait(for text: String, seconds: Double = 10) throws -> String {
+    try wait(until: { $0.contains(text) }, "'\(text)'", seconds: seconds)
   }
 
   /// Waits until the screen satisfies `condition`; fails after `seconds`.
   @discardableResult
-  func wait(
-    until condition: (String) -> Bool, _ what: String, seconds: Double = 10,
-    sourceLocation: SourceLocation = #_sourceLocation
-  ) throws -> String {
+  public func wait(until condition: (String) -> Bool, _ what: String, seconds: Double = 10) throws
+    -> String
+  {
     let deadline = Date().addingTimeInterval(seconds)
     var last = ""
     while Date() < deadline {
@@ -148,20 +154,23 @@ final class Tmux {
       if condition(last) { return last }
       Thread.sleep(forTimeInterval: 0.05)  // polling interval, not an assertion delay
     }
-    Issue.record(
-      "timed out waiting for \(what); the screen was:\n\(last)", sourceLocation: sourceLocation)
-    return last
+    throw Timeout(what: what, screen: last)
   }
 
   /// Waits until the shell has shown its prompt `n` times.
-  func waitForPrompt(_ n: Int, sourceLocation: SourceLocation = #_sourceLocation) throws {
-    try wait(
-      until: { $0.components(separatedBy: "READY>").count - 1 >= n }, "\(n) prompts",
-      sourceLocation: sourceLocation)
+  public func waitForPrompt(_ n: Int) throws {
+    try wait(until: { $0.components(separatedBy: "READY>").count - 1 >= n }, "\(n) prompts")
+  }
+
+  /// The pid of the pane's own process (the program, when it was started directly).
+  public func panePID() throws -> Int32? {
+    Int32(
+      try run(["display-message", "-p", "-t", session, "#{pane_pid}"]).trimmingCharacters(
+        in: .whitespacesAndNewlines))
   }
 
   /// The pid of the program running under the pane's shell.
-  func childPID() throws -> Int32? {
+  public func childPID() throws -> Int32? {
     let shell = try run(["display-message", "-p", "-t", session, "#{pane_pid}"]).trimmingCharacters(
       in: .whitespacesAndNewlines)
     let p = Process()
@@ -177,7 +186,7 @@ final class Tmux {
 
   /// The terminal settings before the program ran and after it exited (waiting for the shell
   /// to have written them).
-  func sttyBeforeAndAfter() throws -> (String, String) {
+  public func sttyBeforeAndAfter() throws -> (String, String) {
     let deadline = Date().addingTimeInterval(10)
     func read(_ name: String) -> String {
       (try? String(contentsOf: dir.appendingPathComponent(name), encoding: .utf8)) ?? ""
