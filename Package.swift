@@ -30,6 +30,11 @@ let package = Package(
       dependencies: ["HandshakeSim", "HandshakeLessons", "TerminalUI", "Yams"],
       plugins: ["EmbedFiles"]),
 
+    // MARK: Exports: pcap files and handouts (text, Markdown, SVG).
+    .target(
+      name: "HandshakeExport",
+      dependencies: ["HandshakeSim", "HandshakeLessons", "HandshakeApp", "TerminalUI"]),
+
     // MARK: The only code that touches ncurses: a C shim and the backend.
     .target(
       name: "CNcursesw",
@@ -47,13 +52,14 @@ let package = Package(
     .executableTarget(
       name: "handshake-tui",
       dependencies: [
-        "HandshakeSim", "HandshakeLessons", "HandshakeApp", "TerminalUI", "CursesBackend",
-        .product(name: "ArgumentParser", package: "swift-argument-parser"),
+        "HandshakeSim", "HandshakeLessons", "HandshakeApp", "HandshakeExport", "TerminalUI",
+        "CursesBackend", .product(name: "ArgumentParser", package: "swift-argument-parser"),
       ]),
     .executableTarget(
       name: "handshake-bench",
       dependencies: [
-        "HandshakeSim", "HandshakeLessons", "HandshakeApp", "TerminalUI", "TmuxDriver",
+        "HandshakeSim", "HandshakeLessons", "HandshakeApp", "HandshakeExport", "TerminalUI",
+        "TmuxDriver",
       ]),
 
     // MARK: Tests
@@ -66,6 +72,9 @@ let package = Package(
     .testTarget(
       name: "HandshakeLessonsTests", dependencies: ["HandshakeLessons", "HandshakeSim"],
       exclude: ["Snapshots"]),
+    .testTarget(
+      name: "ExportTests",
+      dependencies: ["HandshakeExport", "HandshakeLessons", "HandshakeSim", "TmuxDriver"]),
     // The real binary, driven in tmux (it needs the executable built, which `swift test` does).
     .testTarget(name: "EndToEndTests", dependencies: ["TmuxDriver"]),
   ],

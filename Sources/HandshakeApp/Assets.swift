@@ -19,6 +19,13 @@ public struct UIStrings: Sendable {
     return s
   }
 
+  /// A count in words: the key `KEY_one` when `n` is 1 and the strings have it (English says
+  /// "1 segment", not "1 segments"), else `KEY` with `{n}` filled.
+  public func count(_ key: String, _ n: Int) -> String {
+    if n == 1, let one = table[key + "_one"] ?? fallback[key + "_one"] { return one }
+    return format(key, ["n": "\(n)"])
+  }
+
   public var keys: Set<String> { Set(table.keys) }
 }
 

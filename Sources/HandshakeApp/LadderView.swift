@@ -213,7 +213,7 @@ enum LadderView {
         c.text(text, xL + max(1, (xR - xL - text.displayWidth) / 2), y, theme["break"])
       }
       if case .summary(_, let n) = spec {
-        let text = " " + m.strings.format("ladder_background", ["n": "\(n)"]) + " "
+        let text = " " + m.strings.count("ladder_background", n) + " "
         let w = xR - xL - 1
         c.text(String(repeating: "≈", count: max(0, w)), xL + 1, y, theme["muted"])
         c.text(

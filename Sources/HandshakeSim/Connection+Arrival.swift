@@ -113,8 +113,11 @@ extension Connection {
       maxSndWnd = sndWnd
       sndWl1 = seg.seq
       setState(.synReceived, &fx)
+      // It sends the SYN's sequence number (ISS) a second time, so it counts as a
+      // retransmission, as Linux (which resends the queued SYN with ACK set) and Wireshark
+      // ("TCP Retransmission") both see it.
       let synAck = makeSegment(seq: iss, flags: [.syn, .ack], now: now)
-      emit(synAck, &fx)
+      emit(synAck, retransmission: true, &fx)
     }
   }
 

@@ -14,6 +14,24 @@ public struct InternetChecksum: Sendable {
     }
   }
 
+  /// The same as the generic `add`, for the common case, a word at a time from memory (the
+  /// generic one is not specialised across modules, and a pcap export sums every byte).
+  public mutating func add(_ bytes: ArraySlice<UInt8>) {
+    bytes.withUnsafeBytes { raw in
+      let n = raw.count
+      var i = 0
+      var s = sum
+      while i + 1 < n {
+        s &+= UInt64(raw[i]) << 8 | UInt64(raw[i + 1])
+        i += 2
+      }
+      if i < n { s &+= UInt64(raw[i]) << 8 }
+      sum = s
+    }
+  }
+
+  public mutating func add(_ bytes: [UInt8]) { add(bytes[...]) }
+
   public mutating func add(_ word: UInt16) { sum &+= UInt64(word) }
   public mutating func add(_ dword: UInt32) {
     sum &+= UInt64(dword >> 16) &+ UInt64(dword & 0xFFFF)

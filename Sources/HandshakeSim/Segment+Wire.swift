@@ -11,44 +11,55 @@ public struct DecodedPacket: Sendable, Equatable {
 extension Segment {
   /// The TCP header and payload with a correct checksum over the RFC 9293 §3.1 pseudo-header.
   public func tcpBytes() -> [UInt8] {
-    let opts = options.encoded()
-    let headerLength = 20 + opts.count
     var b: [UInt8] = []
-    b.reserveCapacity(headerLength + payload.count)
+    b.reserveCapacity(60 + payload.count)
+    appendTCP(to: &b)
+    return b
+  }
+
+  /// Appends what `tcpBytes()` returns to `b` (for writers that fill one big buffer).
+  public func appendTCP(to b: inout [UInt8]) {
+    let start = b.count
     b += [UInt8(sourcePort >> 8), UInt8(sourcePort & 0xFF)]
     b += [UInt8(destinationPort >> 8), UInt8(destinationPort & 0xFF)]
     appendUInt32(&b, seq.rawValue)
     appendUInt32(&b, ack.rawValue)
-    b.append(UInt8(headerLength / 4) << 4)
+    b.append(0)  // data offset, filled in once the options are written
     b.append(flags.rawValue)
     b += [UInt8(window >> 8), UInt8(window & 0xFF)]
     b += [0, 0]  // checksum, filled below
     b += [UInt8(urgentPointer >> 8), UInt8(urgentPointer & 0xFF)]
-    b += opts
+    options.encode(into: &b)
+    b[start + 12] = UInt8((b.count - start) / 4) << 4
     b += payload
-    let c = Segment.tcpChecksum(source: source, destination: destination, tcp: b[...])
-    b[16] = UInt8(c >> 8)
-    b[17] = UInt8(c & 0xFF)
-    return b
+    let c = Segment.tcpChecksum(source: source, destination: destination, tcp: b[start...])
+    b[start + 16] = UInt8(c >> 8)
+    b[start + 17] = UInt8(c & 0xFF)
   }
 
   /// The full IPv4 packet: a 20-byte header (DF set, no options) then `tcpBytes()`.
   public func ipv4Bytes(ipID: UInt16 = 0, ttl: UInt8 = 64) -> [UInt8] {
-    let tcp = tcpBytes()
-    let total = 20 + tcp.count
-    var h: [UInt8] = [
-      0x45, 0x00, UInt8(total >> 8), UInt8(total & 0xFF),
-      UInt8(ipID >> 8), UInt8(ipID & 0xFF), 0x40, 0x00,
-      ttl, 6, 0, 0,
-    ]
-    h += source.bytes
-    h += destination.bytes
+    var b: [UInt8] = []
+    b.reserveCapacity(80 + payload.count)
+    appendIPv4(to: &b, ipID: ipID, ttl: ttl)
+    return b
+  }
+
+  /// Appends what `ipv4Bytes(ipID:ttl:)` returns to `b`.
+  public func appendIPv4(to b: inout [UInt8], ipID: UInt16 = 0, ttl: UInt8 = 64) {
+    let start = b.count
+    b += [0x45, 0x00, 0, 0, UInt8(ipID >> 8), UInt8(ipID & 0xFF), 0x40, 0x00, ttl, 6, 0, 0]
+    appendUInt32(&b, source.value)
+    appendUInt32(&b, destination.value)
+    appendTCP(to: &b)
+    let total = b.count - start
+    b[start + 2] = UInt8(total >> 8)
+    b[start + 3] = UInt8(total & 0xFF)
     var ck = InternetChecksum()
-    ck.add(h)
+    ck.add(b[start..<(start + 20)])
     let c = ck.value
-    h[10] = UInt8(c >> 8)
-    h[11] = UInt8(c & 0xFF)
-    return h + tcp
+    b[start + 10] = UInt8(c >> 8)
+    b[start + 11] = UInt8(c & 0xFF)
   }
 
   /// The TCP checksum of `tcp` (header with its checksum field zero, or the value on the wire

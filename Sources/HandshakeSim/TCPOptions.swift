@@ -71,37 +71,44 @@ public struct TCPOptions: Hashable, Sendable {
   public func encoded() -> [UInt8] {
     var b: [UInt8] = []
     b.reserveCapacity(40)
+    encode(into: &b)
+    return b
+  }
+
+  /// Appends the encoded options to `out` (what `encoded()` returns, without a new array).
+  public func encode(into out: inout [UInt8]) {
+    let start = out.count
     if let mss {
-      b += [2, 4, UInt8(mss >> 8), UInt8(mss & 0xFF)]
+      out += [2, 4, UInt8(mss >> 8), UInt8(mss & 0xFF)]
     }
     if let ts = timestamps {
-      b += sackPermitted ? [4, 2, 8, 10] : [1, 1, 8, 10]
-      appendUInt32(&b, ts.value)
-      appendUInt32(&b, ts.echoReply)
+      out += sackPermitted ? [4, 2, 8, 10] : [1, 1, 8, 10]
+      appendUInt32(&out, ts.value)
+      appendUInt32(&out, ts.echoReply)
     } else if sackPermitted {
-      b += [1, 1, 4, 2]
+      out += [1, 1, 4, 2]
     }
     if let ws = windowScale {
-      b += [1, 3, 3, ws]
+      out += [1, 3, 3, ws]
     }
     if !sackBlocks.isEmpty {
       // 40 bytes of option space in all; each block takes 8, plus 2 for kind and length.
-      let room = (40 - b.count - 4) / 8
+      let room = (40 - (out.count - start) - 4) / 8
       let blocks = sackBlocks.prefix(max(0, room))
       if !blocks.isEmpty {
-        b += [1, 1, 5, UInt8(2 + 8 * blocks.count)]
+        out += [1, 1, 5, UInt8(2 + 8 * blocks.count)]
         for blk in blocks {
-          appendUInt32(&b, blk.left.rawValue)
-          appendUInt32(&b, blk.right.rawValue)
+          appendUInt32(&out, blk.left.rawValue)
+          appendUInt32(&out, blk.right.rawValue)
         }
       }
     }
-    for raw in unknown where b.count + 2 + raw.data.count <= 40 {
-      b += [raw.kind, UInt8(2 + raw.data.count)]
-      b += raw.data
+    for raw in unknown where out.count - start + 2 + raw.data.count <= 40 {
+      out += [raw.kind, UInt8(2 + raw.data.count)]
+      out += raw.data
     }
-    while b.count % 4 != 0 { b.append(0) }  // end-of-option-list, then zero padding
-    return b
+    // End-of-option-list, then zero padding.
+    while (out.count - start) % 4 != 0 { out.append(0) }
   }
 
   /// How many option bytes `encoded()` produces.

@@ -46,9 +46,7 @@ public final class Tmux {
     try? FileManager.default.removeItem(at: dir)
   }
 
-  /// Runs a tmux command and returns what it printed. posix_spawn with output to a file rather
-  /// than Foundation's Process with a pipe: `new-session` forks the tmux server, which would
-  /// inherit a pipe (or Process's bookkeeping) and keep the call from ever returning.
+  /// Runs a tmux command and returns what it printed (see `Spawn` for why not Process).
   @discardableResult
   public func run(_ args: [String], capture: Bool = true) throws -> String {
     let outFile = dir.appendingPathComponent("out-\(UInt32.random(in: 0...UInt32.max))").path
@@ -58,42 +56,7 @@ public final class Tmux {
     env["LC_ALL"] = "C.UTF-8"
     if env["TERM"] == nil || env["TERM"] == "dumb" { env["TERM"] = "xterm-256color" }
     let argv = [Tmux.path ?? "/usr/bin/tmux", "-L", socket, "-u"] + args
-    var actions = posix_spawn_file_actions_t()
-    posix_spawn_file_actions_init(&actions)
-    defer { posix_spawn_file_actions_destroy(&actions) }
-    posix_spawn_file_actions_addopen(&actions, 0, "/dev/null", O_RDONLY, 0)
-    posix_spawn_file_actions_addopen(
-      &actions, 1, capture ? outFile : "/dev/null", O_WRONLY | O_CREAT | O_TRUNC, 0o600)
-    posix_spawn_file_actions_addopen(&actions, 2, "/dev/null", O_WRONLY, 0)
-    // The tmux server outlives this call: it must not inherit other tests' pipes.
-    let open = (try? FileManager.default.contentsOfDirectory(atPath: "/proc/self/fd")) ?? []
-    for fd in open.compactMap({ Int32($0) }) where fd > 2 && fcntl(fd, F_GETFD) != -1 {
-      posix_spawn_file_actions_addclose(&actions, fd)
-    }
-    var cargs = argv.map { strdup($0) } + [nil]
-    var cenv = env.map { strdup("\($0.key)=\($0.value)") } + [nil]
-    defer {
-      for p in cargs { free(p) }
-      for p in cenv { free(p) }
-    }
-    // The test runs on a worker thread that blocks most signals; the tmux server (and the
-    // program under test, through it) must start with none blocked and default handlers, as a
-    // terminal session would.
-    var attr = posix_spawnattr_t()
-    posix_spawnattr_init(&attr)
-    defer { posix_spawnattr_destroy(&attr) }
-    var empty = sigset_t()
-    sigemptyset(&empty)
-    var all = sigset_t()
-    sigfillset(&all)
-    posix_spawnattr_setsigmask(&attr, &empty)
-    posix_spawnattr_setsigdefault(&attr, &all)
-    posix_spawnattr_setflags(&attr, Int16(POSIX_SPAWN_SETSIGMASK | POSIX_SPAWN_SETSIGDEF))
-    var pid: pid_t = 0
-    let rc = posix_spawn(&pid, argv[0], &actions, &attr, &cargs, &cenv)
-    guard rc == 0 else { throw POSIXError(POSIXErrorCode(rawValue: rc) ?? .EIO) }
-    var status: Int32 = 0
-    while waitpid(pid, &status, 0) < 0 && errno == EINTR {}
+    try Spawn.run(argv, environment: env, stdout: capture ? outFile : nil, stderr: nil)
     guard capture else { return "" }
     return (try? String(contentsOfFile: outFile, encoding: .utf8)) ?? ""
   }

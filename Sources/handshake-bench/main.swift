@@ -2,6 +2,7 @@
 // handshake-bench`). Each case runs in its own child process so its peak memory is its own.
 import Foundation
 import HandshakeApp
+import HandshakeExport
 import HandshakeLessons
 import HandshakeSim
 import TmuxDriver
@@ -152,6 +153,32 @@ func runCase(_ name: String) {
         + String(format: "%.2f s", seconds(build)) + "): "
         + String(format: "%.3f µs per step", seconds(d) / Double(probes) * 1e6)
         + String(format: ", peak memory %.0f MB", peakMemoryMB()) + " [\(sink % 10)]")
+  case "pcap":
+    // About a million segments: half a million spoofed SYNs, each answered with a cookie.
+    var scenario = floodScenario(count: 500_000, backlog: 128, cookies: .onOverflow)
+    scenario.recordSnapshots = false  // an export needs the segments only
+    let t = Simulation.run(scenario)
+    let path = FileManager.default.temporaryDirectory.appendingPathComponent(
+      "handshake-bench-\(getpid()).pcap"
+    ).path
+    defer { unlink(path) }
+    var times: [Duration] = []
+    for _ in 0..<5 {
+      times.append(
+        try! clock.measure {
+          let file = try OutputFile(path: path)
+          try PcapWriter(t).write { chunk throws(OutputFile.Failure) in try file.write(chunk) }
+          try file.commit()
+        })
+    }
+    let size = (try? FileManager.default.attributesOfItem(atPath: path)[.size] as? Int) ?? 0
+    let sorted = times.sorted()
+    print(
+      "pcap of \(t.transmissions.count) segments (\(size / 1_000_000) MB) to a file: "
+        + String(
+          format: "best %.2f s, median %.2f s (%.1f M segments/s)", seconds(sorted[0]),
+          seconds(sorted[2]), Double(t.transmissions.count) / seconds(sorted[2]) / 1e6)
+        + String(format: ", peak memory %.0f MB", peakMemoryMB()))
   case "ui":
     uiBenchmarks()
   default:
@@ -166,7 +193,7 @@ if args.count > 1 {
   // Written unbuffered so it comes before the children's lines.
   FileHandle.standardOutput.write(
     Data("handshake-bench: each case runs in its own process (build with -c release)\n".utf8))
-  for c in ["bulk", "bulk-records", "flood-off", "flood-on", "access", "ui"] {
+  for c in ["bulk", "bulk-records", "flood-off", "flood-on", "access", "pcap", "ui"] {
     let p = Process()
     p.executableURL = URL(fileURLWithPath: args[0])
     p.arguments = [c]

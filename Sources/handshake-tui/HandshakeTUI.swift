@@ -8,7 +8,7 @@ struct HandshakeTUI: ParsableCommand {
   static let configuration = CommandConfiguration(
     commandName: "handshake-tui",
     abstract: "Teach how TCP opens, uses and closes a connection, step by step.",
-    subcommands: [Play.self, List.self, Lint.self, Trace.self, Render.self],
+    subcommands: [Play.self, List.self, Lint.self, Trace.self, Render.self, Export.self],
     defaultSubcommand: Play.self)
 }
 

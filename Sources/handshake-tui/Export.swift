@@ -1,0 +1,77 @@
+import ArgumentParser
+import HandshakeExport
+import HandshakeLessons
+import HandshakeSim
+
+#if canImport(Glibc)
+  import Glibc
+#elseif canImport(Darwin)
+  import Darwin
+#endif
+
+/// `handshake-tui export LESSON`: the lesson's run as a pcap for Wireshark, or as a handout
+/// (text, Markdown or SVG).
+struct Export: ParsableCommand {
+  static let configuration = CommandConfiguration(
+    abstract: "Write a lesson's run as a pcap file or a handout.",
+    discussion: """
+      Examples:
+        handshake-tui export normal --pcap normal.pcap     (then: wireshark normal.pcap)
+        handshake-tui export half-close --format svg --lang ko -o half-close.svg
+        handshake-tui export syn-flood --format md > syn-flood.md
+      """)
+
+  enum Format: String, ExpressibleByArgument, CaseIterable { case txt, md, svg }
+
+  @OptionGroup var options: LessonOptions
+  @Argument(help: "A lesson id or file.") var lesson: String
+  @Option(help: "Write the run as a pcap file (- for standard output).") var pcap: String?
+  @Option(help: "With --pcap: the capture as the sender saw it or as the receiver did.")
+  var at: PcapWriter.View = .sender
+  @Option(help: "A handout: txt, md or svg (txt when --pcap is not given).") var format: Format?
+  @Option(help: "en or ko.") var lang: String = "en"
+  @Option(help: "Columns of a txt or md handout (60 to 300).") var width: Int = 80
+  @Flag(help: "Absolute sequence numbers in a handout.") var absolute = false
+  @Option(name: .shortAndLong, help: "Where the handout goes (default: standard output).")
+  var output: String?
+
+  func validate() throws {
+    guard Language(rawValue: lang) != nil else { throw ValidationError("--lang takes en or ko") }
+    guard (60...300).contains(width) else {
+      throw ValidationError("--width takes a number of columns from 60 to 300")
+    }
+    if pcap != nil && format == nil && output != nil {
+      throw ValidationError("-o is for a handout; give the pcap's file to --pcap")
+    }
+  }
+
+  func run() throws {
+    let l = try options.lesson(lesson)
+    let run = LessonRun(l)
+    // A failure to write is an OutputFile.Failure, which ArgumentParser prints as
+    // "Error: cannot write FILE: reason" with exit code 1.
+    if let pcap {
+      if pcap == "-" && isatty(1) != 0 {
+        throw ValidationError("a pcap is binary: redirect standard output, or give --pcap FILE")
+      }
+      let file = try OutputFile(path: pcap)
+      try PcapWriter(run.timeline, view: at).write { chunk throws(OutputFile.Failure) in
+        try file.write(chunk)
+      }
+      try file.commit()
+    }
+    guard let format = format ?? (pcap == nil ? .txt : nil) else { return }
+    let language = Language(rawValue: lang)!
+    let text: String
+    switch format {
+    case .txt: text = Handout(run, language: language, width: width, absolute: absolute).text()
+    case .md: text = Handout(run, language: language, width: width, absolute: absolute).markdown()
+    case .svg: text = SVGHandout(run, language: language, absolute: absolute).svg()
+    }
+    let file = try OutputFile(path: output)
+    try file.write(text)
+    try file.commit()
+  }
+}
+
+extension PcapWriter.View: ExpressibleByArgument {}
