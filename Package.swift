@@ -35,6 +35,11 @@ let package = Package(
       name: "HandshakeExport",
       dependencies: ["HandshakeSim", "HandshakeLessons", "HandshakeApp", "TerminalUI"]),
 
+    // MARK: Captures: pcap and pcapng reading, connections, explanations (open FILE).
+    .target(
+      name: "HandshakeCapture",
+      dependencies: ["HandshakeSim", "HandshakeLessons", "HandshakeApp"]),
+
     // MARK: The only code that touches ncurses: a C shim and the backend.
     .target(
       name: "CNcursesw",
@@ -52,14 +57,15 @@ let package = Package(
     .executableTarget(
       name: "handshake-tui",
       dependencies: [
-        "HandshakeSim", "HandshakeLessons", "HandshakeApp", "HandshakeExport", "TerminalUI",
-        "CursesBackend", .product(name: "ArgumentParser", package: "swift-argument-parser"),
+        "HandshakeSim", "HandshakeLessons", "HandshakeApp", "HandshakeExport", "HandshakeCapture",
+        "TerminalUI", "CursesBackend",
+        .product(name: "ArgumentParser", package: "swift-argument-parser"),
       ]),
     .executableTarget(
       name: "handshake-bench",
       dependencies: [
-        "HandshakeSim", "HandshakeLessons", "HandshakeApp", "HandshakeExport", "TerminalUI",
-        "TmuxDriver",
+        "HandshakeSim", "HandshakeLessons", "HandshakeApp", "HandshakeExport", "HandshakeCapture",
+        "TerminalUI", "TmuxDriver",
       ]),
 
     // MARK: Tests
@@ -72,6 +78,12 @@ let package = Package(
     .testTarget(
       name: "HandshakeLessonsTests", dependencies: ["HandshakeLessons", "HandshakeSim"],
       exclude: ["Snapshots"]),
+    .testTarget(
+      name: "CaptureTests",
+      dependencies: [
+        "HandshakeCapture", "HandshakeApp", "HandshakeExport", "HandshakeLessons", "HandshakeSim",
+      ],
+      exclude: ["Fixtures"]),
     .testTarget(
       name: "ExportTests",
       dependencies: ["HandshakeExport", "HandshakeLessons", "HandshakeSim", "TmuxDriver"]),

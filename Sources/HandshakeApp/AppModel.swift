@@ -32,6 +32,9 @@ public struct AppModel: Sendable {
 
   public private(set) var lessons: [Lesson]
   var runs: [String: LessonRun] = [:]
+  /// How a lesson becomes a run: through the engine, or (for a capture's connections) through
+  /// the passive tracker.
+  let runner: @Sendable (Lesson) -> LessonRun
   public private(set) var lessonIndex: Int
   public var step = 0
   public var language: Language
@@ -52,10 +55,15 @@ public struct AppModel: Sendable {
   public var height = 24
   public var quit = false
 
-  /// Opens `lessonID` (the first lesson if there is no such id) at step 0.
-  public init(lessons: [Lesson], lessonID: String, language: Language, theme: String) {
+  /// Opens `lessonID` (the first lesson if there is no such id) at step 0. `runner` makes a
+  /// lesson's run when it is first shown (the engine, unless told otherwise).
+  public init(
+    lessons: [Lesson], lessonID: String, language: Language, theme: String,
+    runner: @escaping @Sendable (Lesson) -> LessonRun = { LessonRun($0) }
+  ) {
     precondition(!lessons.isEmpty, "the model needs at least one lesson")
     self.lessons = lessons
+    self.runner = runner
     lessonIndex = lessons.firstIndex { $0.id == lessonID } ?? 0
     self.language = language
     themeName = Assets.themes[theme] != nil ? theme : "default"
@@ -75,7 +83,7 @@ public struct AppModel: Sendable {
   /// Runs the current lesson if it has not run yet (the picker opens others lazily, so the first
   /// frame only waits for one lesson).
   mutating func ensureRun() {
-    if runs[lesson.id] == nil { runs[lesson.id] = LessonRun(lesson) }
+    if runs[lesson.id] == nil { runs[lesson.id] = runner(lesson) }
   }
 
   /// Adds lessons (those loaded after the first frame); an id already present is kept.

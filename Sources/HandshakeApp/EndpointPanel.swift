@@ -45,11 +45,15 @@ enum EndpointPanel {
     let c = now.connection
     let port = c?.localPort ?? now.listener?.port ?? m.lesson.scenario.hosts[hostIndex].port ?? 0
     line(host.name, theme["host_name"])
-    line("\(host.address):\(port)", theme["label"])
+    // A capture's host is named by its address and port already (IPv6 ones only there).
+    if tl.source == .simulation { line("\(host.address):\(port)", theme["label"]) }
 
     // The badge: three rows when there is room, else one.
     let state = now.state
-    let badge = host.isTCP ? state.rfcName : s["panel_scripted"]
+    // A capture that starts mid-connection does not know a side's state at first.
+    let knownFrom = side == .left ? tl.stateKnownFrom.left : tl.stateKnownFrom.right
+    let unknown = knownFrom < 0 || m.step < knownFrom
+    let badge = !host.isTCP ? s["panel_scripted"] : unknown ? s["panel_unknown"] : state.rfcName
     let bs = badgeStyle(state, theme)
     if inner.height >= 18 {
       let box = Rect(x: inner.x, y: y, width: inner.width, height: 3)
@@ -120,9 +124,11 @@ enum EndpointPanel {
       line(String(options[..<cut]), theme["value"])
       line(String(options[cut...]).trimmingCharacters(in: .whitespaces), theme["value"])
     }
-    // Timers, with the time left at this step.
+    // Timers, with the time left at this step (a capture shows no timers: it cannot see them).
     let t = tl.steps[m.step].time
-    line(s.format("panel_rto", ["rto": c.rto.description]), theme["muted"])
+    if tl.source == .simulation {
+      line(s.format("panel_rto", ["rto": c.rto.description]), theme["muted"])
+    }
     for (kind, deadline) in c.timers.running {
       line("⏱ " + s["timer_" + kind.rawValue] + " " + (deadline - t).description, theme["marker"])
     }

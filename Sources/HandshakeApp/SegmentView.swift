@@ -109,8 +109,11 @@ enum HelpView {
 enum PickerView {
   static func draw(_ f: inout Frame, _ r: Rect, _ m: AppModel, selected: Int) {
     let theme = m.theme
-    let inner = AppView.window(&f, r, title: m.strings["picker_title"], m)
     let lessons = m.lessons
+    // A capture's connections are listed by endpoints; level and tags mean nothing there.
+    let captures = lessons.allSatisfy { $0.tags == ["capture"] }
+    let inner = AppView.window(
+      &f, r, title: m.strings[captures ? "picker_title_capture" : "picker_title"], m)
     let listHeight = max(1, min(lessons.count, inner.height - 6))
     let first = max(0, min(selected - listHeight / 2, lessons.count - listHeight))
     for (row, i) in (first..<min(lessons.count, first + listHeight)).enumerated() {
@@ -123,7 +126,7 @@ enum PickerView {
         clip: inner)
       let tags = " \(l.level.rawValue) · " + l.tags.joined(separator: ", ")
       let x = inner.x + 4 + min(44, text.displayWidth)
-      if x + 10 < inner.maxX {
+      if x + 10 < inner.maxX && !captures {
         f.put(
           tags.sanitizedForTerminal.prefix(columns: inner.maxX - x - 1), x: x, y: inner.y + row,
           style: theme["muted"], clip: inner)

@@ -18,6 +18,17 @@ public struct Lesson: Sendable {
   /// Where each script entry is written, for errors found when the lesson runs.
   public var scriptMarks: [SourceMark]
 
+  /// A lesson that only names a recorded run and its two hosts (a capture opened with `open`):
+  /// no script, no narration of its own, nothing expected.
+  public static func recorded(
+    id: String, file: String, title: Localized, summary: Localized, hosts: [HostSpec]
+  ) -> Lesson {
+    Lesson(
+      id: id, file: file, title: title, summary: summary, tags: ["capture"], level: .beginner,
+      scenario: Scenario(hosts: hosts, script: []), narration: [],
+      expectations: Expectations(complete: false), scriptMarks: [])
+  }
+
   /// Host names, by index into the scenario's hosts.
   public var hostNames: [String] { scenario.hosts.map(\.name) }
   public var leftName: String { scenario.hosts[scenario.left].name }

@@ -9,6 +9,19 @@ public struct LessonRun: Sendable {
   /// For each step, the indices of the narrations attached to it.
   public let narrationAt: [Int: [Int]]
   public private(set) var problems: [LessonError]
+  /// Words for steps that come with the run rather than from the lesson file (a capture's
+  /// explanations), shown after the lesson's own.
+  public private(set) var notes: [Int: [Localized]] = [:]
+
+  /// A run recorded elsewhere (a capture, through the passive tracker), shown like a lesson's:
+  /// `lesson` names it and its hosts; `notes` explain its steps.
+  public init(recorded timeline: Timeline, lesson: Lesson, notes: [Int: [Localized]]) {
+    self.lesson = lesson
+    self.timeline = timeline
+    self.narrationAt = [:]
+    self.problems = []
+    self.notes = notes
+  }
 
   /// Runs the lesson.
   public init(_ lesson: Lesson) {
@@ -108,7 +121,7 @@ public struct LessonRun: Sendable {
     (narrationAt[step] ?? []).map { n in
       let narr = lesson.narration[n]
       return (try? resolve(narr.text, step: step, language: language, pattern: narr.pattern)) ?? ""
-    }
+    } + (notes[step] ?? []).map { $0[language] }
   }
 
   /// The question asked at a step, with its prompt and choices filled in.

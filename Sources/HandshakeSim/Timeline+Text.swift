@@ -2,29 +2,34 @@
 /// step caption). Sequence numbers are relative to each side's ISN, as Wireshark shows them,
 /// unless `absolute` is set.
 extension Timeline {
-  /// The ISN a host's sequence numbers are shown relative to: the ISS of its connection in
-  /// the transmission, when known.
+  /// The bases a transmission's sequence and acknowledgment numbers are shown relative to, as
+  /// Wireshark does: each side's ISN (from its SYN), or, for a side whose SYN was never seen
+  /// (a reset from a port with no listener, a capture that starts mid-connection), the first
+  /// sequence number it sent, less one. Nil if nothing of the sender is known.
   public func relativeBase(for tx: Int) -> (seq: SeqNum, ack: SeqNum)? {
     let t = transmissions[tx]
     let s = t.segment
-    // Find the SYNs of this 4-tuple: the sender's ISS and the receiver's ISS.
     var senderISS: SeqNum? = nil
     var receiverISS: SeqNum? = nil
-    for other in transmissions[...tx].reversed() where other.segment.flags.contains(.syn) {
+    var senderFirst: SeqNum? = nil
+    var receiverFirst: SeqNum? = nil
+    for other in transmissions[...tx].reversed() {
       let o = other.segment
       if o.source == s.source && o.sourcePort == s.sourcePort && o.destination == s.destination
-        && o.destinationPort == s.destinationPort && senderISS == nil
+        && o.destinationPort == s.destinationPort
       {
-        senderISS = o.seq
+        senderFirst = o.seq
+        if o.flags.contains(.syn) && senderISS == nil { senderISS = o.seq }
       } else if o.source == s.destination && o.sourcePort == s.destinationPort
-        && o.destination == s.source && o.destinationPort == s.sourcePort && receiverISS == nil
+        && o.destination == s.source && o.destinationPort == s.sourcePort
       {
-        receiverISS = o.seq
+        receiverFirst = o.seq
+        if o.flags.contains(.syn) && receiverISS == nil { receiverISS = o.seq }
       }
       if senderISS != nil && receiverISS != nil { break }
     }
-    guard let a = senderISS else { return nil }
-    return (a, receiverISS ?? SeqNum(0))
+    guard let seqBase = senderISS ?? senderFirst.map({ $0 - UInt32(1) }) else { return nil }
+    return (seqBase, receiverISS ?? receiverFirst.map { $0 - UInt32(1) } ?? SeqNum(0))
   }
 
   /// "SYN seq=0 win=65535 <mss 1460,sackOK>" for a transmission.

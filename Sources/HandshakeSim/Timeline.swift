@@ -46,6 +46,15 @@ public struct Timeline: Sendable {
   public var eventCount: Int
   /// Every script entry that ran, in order.
   public var performed: [PerformedAction] = []
+  /// Where the run came from: the engine, or a capture read by the passive tracker (whose
+  /// panels have no timers to show, and whose states may be unknown at first).
+  public var source: Source = .simulation
+  /// The first step at which each side's state is known. Always 0 for a simulation; a capture
+  /// that starts mid-connection learns the states from the segments (-1: never).
+  public var stateKnownFrom: (left: Int, right: Int) = (0, 0)
+
+  /// Where a timeline came from.
+  public enum Source: Hashable, Sendable { case simulation, capture }
 
   /// A script entry that ran: when, in which step, and what its socket call returned.
   public struct PerformedAction: Hashable, Sendable {

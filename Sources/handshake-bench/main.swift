@@ -2,6 +2,7 @@
 // handshake-bench`). Each case runs in its own child process so its peak memory is its own.
 import Foundation
 import HandshakeApp
+import HandshakeCapture
 import HandshakeExport
 import HandshakeLessons
 import HandshakeSim
@@ -179,6 +180,8 @@ func runCase(_ name: String) {
           format: "best %.2f s, median %.2f s (%.1f M segments/s)", seconds(sorted[0]),
           seconds(sorted[2]), Double(t.transmissions.count) / seconds(sorted[2]) / 1e6)
         + String(format: ", peak memory %.0f MB", peakMemoryMB()))
+  case "capture":
+    captureBenchmark()
   case "ui":
     uiBenchmarks()
   default:
@@ -193,7 +196,7 @@ if args.count > 1 {
   // Written unbuffered so it comes before the children's lines.
   FileHandle.standardOutput.write(
     Data("handshake-bench: each case runs in its own process (build with -c release)\n".utf8))
-  for c in ["bulk", "bulk-records", "flood-off", "flood-on", "access", "pcap", "ui"] {
+  for c in ["bulk", "bulk-records", "flood-off", "flood-on", "access", "pcap", "capture", "ui"] {
     let p = Process()
     p.executableURL = URL(fileURLWithPath: args[0])
     p.arguments = [c]
@@ -303,4 +306,78 @@ func uiBenchmarks() {
   } catch {
     print("ui in a terminal: \(error)")
   }
+}
+
+/// A 1,000,000-packet capture of 100,000 connections, summarised by `open`'s reader. The file is
+/// made here: the engine's normal lesson, its segments re-addressed for each connection (client
+/// address and port) and encoded by the same code as `export --pcap`, written in chunks.
+func captureBenchmark() {
+  let clock = ContinuousClock()
+  guard let lesson = try? LessonLibrary.builtIn(id: "normal") else { return }
+  let tl = LessonRun(lesson).timeline
+  let path = FileManager.default.temporaryDirectory.appendingPathComponent(
+    "handshake-bench-\(getpid())-capture.pcap"
+  ).path
+  defer { unlink(path) }
+  let connections = 100_000
+  var packets = 0
+  do {
+    let file = try OutputFile(path: path)
+    try file.write(PcapWriter.fileHeader)
+    var buffer: [UInt8] = []
+    for c in 0..<connections {
+      let client = IPv4Address(10, 1, UInt8(c >> 8 & 0xFF), UInt8(c & 0xFF))
+      let port = UInt16(10_000 + c % 50_000)
+      for t in tl.transmissions {
+        var s = t.segment
+        if s.source == tl.hosts[Int(tl.left)].address {
+          s.source = client
+          s.sourcePort = port
+        } else {
+          s.destination = client
+          s.destinationPort = port
+        }
+        let micros = Int64(c) * 1000 + t.sentAt.micros + PcapWriter.epoch * 1_000_000
+        let start = buffer.count
+        buffer +=
+          [UInt8](repeating: 0, count: 16) + [0x02, 0, 0, 0, 0, 1, 0x02, 0, 0, 0, 0, 2, 8, 0]
+        s.appendIPv4(to: &buffer, ipID: t.ipID)
+        let length = UInt32(buffer.count - start - 16)
+        for (k, v) in [UInt32(micros / 1_000_000), UInt32(micros % 1_000_000), length, length]
+          .enumerated()
+        {
+          for j in 0..<4 { buffer[start + 4 * k + j] = UInt8(truncatingIfNeeded: v >> (8 * j)) }
+        }
+        packets += 1
+      }
+      if buffer.count > 1 << 20 {
+        try file.write(buffer)
+        buffer.removeAll(keepingCapacity: true)
+      }
+    }
+    try file.write(buffer)
+    try file.commit()
+  } catch {
+    print("capture: cannot write the test file: \(error)")
+    return
+  }
+  let size = (try? FileManager.default.attributesOfItem(atPath: path)[.size] as? Int) ?? 0
+  var summary: CaptureSummary? = nil
+  let d = clock.measure {
+    summary = try? CaptureFile.summarize(FileSource(path: path), file: path)
+  }
+  let s = summary!
+  var line =
+    "capture of \(s.packets) packets, \(s.connections.count) connections (\(size / 1_000_000) MB) summarised in "
+    + String(format: "%.2f s", seconds(d)) + String(format: ", peak memory %.0f MB", peakMemoryMB())
+  // The reference the issue gives, when tshark is here.
+  if let tshark = Spawn.which("tshark") {
+    let start = ContinuousClock.now
+    let status = try? Spawn.run(
+      [tshark, "-q", "-n", "-r", path, "-z", "conv,tcp"], stdout: nil, stderr: nil)
+    line += String(
+      format: "; tshark -z conv,tcp took %.1f s (status %d)", seconds(ContinuousClock.now - start),
+      status ?? -1)
+  }
+  print(line)
 }

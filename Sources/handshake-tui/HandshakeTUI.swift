@@ -8,7 +8,9 @@ struct HandshakeTUI: ParsableCommand {
   static let configuration = CommandConfiguration(
     commandName: "handshake-tui",
     abstract: "Teach how TCP opens, uses and closes a connection, step by step.",
-    subcommands: [Play.self, List.self, Lint.self, Trace.self, Render.self, Export.self],
+    subcommands: [
+      Play.self, List.self, Lint.self, Trace.self, Render.self, Export.self, Open.self,
+    ],
     defaultSubcommand: Play.self)
 }
 

@@ -1,4 +1,6 @@
 import ArgumentParser
+import Foundation
+import HandshakeCapture
 import HandshakeLessons
 import HandshakeSim
 
@@ -9,37 +11,25 @@ struct Trace: ParsableCommand {
   enum Format: String, ExpressibleByArgument, CaseIterable { case jsonl, text }
 
   @OptionGroup var options: LessonOptions
-  @Argument(help: "A lesson id or file.") var lesson: String
+  @Argument(help: "A lesson id or file, or a capture (pcap or pcapng).") var lesson: String
   @Option(help: "jsonl (the stable contract, docs/trace-format.md) or text.") var format: Format =
     .jsonl
   @Flag(help: "Absolute sequence numbers in the text format.") var absolute = false
   @Option(help: "With the text format: add each step's narration in this language (en or ko).")
   var narrate: String?
+  @Option(help: "With a capture: the connection to trace (1-based; default 1).") var conn: Int?
 
   func run() throws {
+    if CaptureInput.isCapture(lesson) {
+      try traceCapture()
+      return
+    }
     var l = try options.lesson(lesson)
     if let lang = narrate {
       guard let language = Language(rawValue: lang) else {
         throw ValidationError("--narrate takes en or ko")
       }
-      let run = LessonRun(l)
-      let tl = run.timeline
-      for i in tl.steps.indices {
-        let s = tl.steps[i]
-        let parts = (Int(s.firstRecord)..<Int(s.firstRecord + s.recordCount)).map {
-          tl.describe(record: $0, absolute: absolute)
-        }
-        print(
-          "\(pad(String(i), 5))  \(s.time)  "
-            + (parts.isEmpty ? "(start)" : parts.joined(separator: "; ")))
-        for n in run.narration(atStep: i, language: language) { print("         » " + n) }
-        if let q = run.question(atStep: i, language: language) {
-          print("         ? " + q.prompt)
-          for (k, c) in q.choices.enumerated() {
-            print("           \(k + 1). \(c)" + (k == q.answer ? "  ✓" : ""))
-          }
-        }
-      }
+      printNarrated(LessonRun(l), language)
       return
     }
     l.scenario.recordSnapshots = false  // a trace needs records only
@@ -49,6 +39,65 @@ struct Trace: ParsableCommand {
       for i in tl.records.indices { print(tl.jsonLine(record: i)) }
     case .text:
       for line in tl.textLines(absolute: absolute) { print(line) }
+    }
+  }
+
+  /// A capture's connection through the passive tracker, in the same contract as a lesson's.
+  func traceCapture() throws {
+    let summary = try CaptureInput.summarize(lesson)
+    guard !summary.connections.isEmpty else {
+      throw CaptureError(file: lesson, offset: 0, "no TCP connection in this capture")
+    }
+    let n = conn ?? 1
+    guard (1...summary.connections.count).contains(n) else {
+      throw ValidationError(
+        "--conn takes 1 to \(summary.connections.count): this capture has \(summary.connections.count) connections"
+      )
+    }
+    if conn == nil && summary.connections.count > 1 {
+      FileHandle.standardError.write(
+        Data(
+          "note: \(summary.connections.count) connections in \(lesson); tracing 1 (choose with --conn N; list them with open --list)\n"
+            .utf8))
+    }
+    let (s, analysis) = try CaptureFile.analyze(
+      FileSource(path: lesson), file: lesson, connection: n - 1)
+    let tl = analysis.timeline
+    if let lang = narrate {
+      guard let language = Language(rawValue: lang) else {
+        throw ValidationError("--narrate takes en or ko")
+      }
+      let run = CaptureLesson.run(
+        file: lesson, capture: s, connection: s.connections[n - 1], analysis: analysis)
+      printNarrated(run, language)
+      return
+    }
+    switch format {
+    case .jsonl:
+      for i in tl.records.indices { print(tl.jsonLine(record: i)) }
+    case .text:
+      for line in tl.textLines(absolute: absolute) { print(line) }
+    }
+  }
+
+  /// Every step as a line, with its narration and question under it.
+  func printNarrated(_ run: LessonRun, _ language: Language) {
+    let tl = run.timeline
+    for i in tl.steps.indices {
+      let s = tl.steps[i]
+      let parts = (Int(s.firstRecord)..<Int(s.firstRecord + s.recordCount)).map {
+        tl.describe(record: $0, absolute: absolute)
+      }
+      print(
+        "\(pad(String(i), 5))  \(s.time)  "
+          + (parts.isEmpty ? "(start)" : parts.joined(separator: "; ")))
+      for n in run.narration(atStep: i, language: language) { print("         » " + n) }
+      if let q = run.question(atStep: i, language: language) {
+        print("         ? " + q.prompt)
+        for (k, c) in q.choices.enumerated() {
+          print("           \(k + 1). \(c)" + (k == q.answer ? "  ✓" : ""))
+        }
+      }
     }
   }
 }

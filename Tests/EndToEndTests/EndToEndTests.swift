@@ -109,6 +109,33 @@ struct EndToEndTests {
     try t.wait(for: "EXIT=0")
   }
 
+  @Test("open a real capture: states from the passive tracker, the picker for several connections")
+  func openCapture() throws {
+    let fixtures = URL(fileURLWithPath: #filePath).deletingLastPathComponent()
+      .deletingLastPathComponent().appendingPathComponent("CaptureTests/Fixtures")
+    let t = try Tmux()
+    // Two connections in one file: the records of one capture after the other's.
+    let a = try Data(contentsOf: fixtures.appendingPathComponent("a_normal.pcap"))
+    let b = try Data(contentsOf: fixtures.appendingPathComponent("b_refused.pcap"))
+    let both = t.dir.appendingPathComponent("two.pcap")
+    try (a + b.dropFirst(24)).write(to: both)
+    try t.startBinary("open \(both.path)", width: 110, height: 32)
+    try t.wait(for: "two.pcap: connection 2, 127.0.0.1:58454 → 127.0.0.1:5002")
+    try t.keys("Enter")
+    try t.wait(for: "step 0/22")
+    try t.keys("End")
+    let s = try t.wait(for: "step 22/22")
+    #expect(s.contains("TIME-WAIT"))
+    #expect(s.contains("closed first, so it ends in TIME-WAIT"))
+    try t.keys("L", "Down", "Enter")
+    let r = try t.wait(for: "step 0/4")
+    #expect(r.contains("refused"))
+    try t.keys("End")
+    try t.wait(for: "no one listens on port 5002")
+    try t.keys("q")
+    try t.wait(for: "EXIT=0")
+  }
+
   @Test("Ctrl-Z suspends; fg redraws")
   func suspend() throws {
     let t = try Tmux()

@@ -1,0 +1,242 @@
+import HandshakeSim
+
+/// One TCP connection found in a capture, summarised.
+public struct ConnectionSummary: Sendable, Hashable {
+  /// 1-based, in order of first packet.
+  public var number: Int
+  /// The side that sent the first SYN (or, without one, the first packet), and the other.
+  public var client: (address: CaptureAddress, port: UInt16)
+  public var server: (address: CaptureAddress, port: UInt16)
+  public var packets = 0
+  /// Payload bytes, both ways.
+  public var bytes = 0
+  public var firstTime: Int64
+  public var lastTime: Int64
+  public var sawSyn = false
+  public var sawSynAck = false
+  public var clientFin = false
+  public var serverFin = false
+  public var reset = false
+
+  /// How it ended, as far as the capture shows.
+  public enum Ending: String, Sendable { case refused, reset, closed, halfClosed, open }
+
+  public var ending: Ending {
+    if reset { return sawSyn && !sawSynAck ? .refused : .reset }
+    if clientFin && serverFin { return .closed }
+    if clientFin || serverFin { return .halfClosed }
+    return .open
+  }
+
+  public var durationNanos: Int64 { lastTime - firstTime }
+
+  public static func == (a: ConnectionSummary, b: ConnectionSummary) -> Bool {
+    a.number == b.number && a.packets == b.packets && a.bytes == b.bytes
+  }
+
+  public func hash(into h: inout Hasher) {
+    h.combine(number)
+    h.combine(packets)
+  }
+
+  /// "10.0.0.1:40000 → 10.0.0.2:80"
+  public var endpoints: String {
+    func text(_ a: CaptureAddress, _ p: UInt16) -> String {
+      if case .v6 = a { return "[\(a)]:\(p)" }
+      return "\(a):\(p)"
+    }
+    return text(client.address, client.port) + " → " + text(server.address, server.port)
+  }
+}
+
+/// What reading a capture found: its connections and what was odd about it.
+public struct CaptureSummary: Sendable {
+  public var format: CaptureReader.Format
+  public var packets = 0
+  public var tcpPackets = 0
+  public var connections: [ConnectionSummary] = []
+  public var warnings: [CaptureWarning] = []
+}
+
+/// Reads a capture, splits its TCP packets into connections and feeds one of them to the
+/// passive tracker. Streams: memory holds the connection table, not the file.
+public enum CaptureFile {
+  /// A connection's key: both ends, in a fixed order.
+  struct Key: Hashable {
+    var a: CaptureAddress
+    var pa: UInt16
+    var b: CaptureAddress
+    var pb: UInt16
+
+    init(_ s: DecodedSegment) {
+      if (s.source, s.sourcePort) < (s.destination, s.destinationPort) {
+        (a, pa, b, pb) = (s.source, s.sourcePort, s.destination, s.destinationPort)
+      } else {
+        (a, pa, b, pb) = (s.destination, s.destinationPort, s.source, s.sourcePort)
+      }
+    }
+  }
+
+  /// The live state of the splitter: the current connection on each 4-tuple.
+  struct Table {
+    var current: [Key: Int] = [:]
+    var connections: [ConnectionSummary] = []
+    /// Per connection: the ISN of its opening SYN, to tell a retransmitted SYN from a new one.
+    var openingISN: [Int: SeqNum] = [:]
+
+    /// The connection a segment belongs to (0-based), starting a new one when a SYN arrives on
+    /// a 4-tuple whose connection has ended (or has another ISN).
+    mutating func place(_ s: DecodedSegment, time: Int64) -> Int {
+      let key = Key(s)
+      let isSyn = s.flags.contains(.syn) && !s.flags.contains(.ack)
+      if let c = current[key] {
+        let done = connections[c].reset || (connections[c].clientFin && connections[c].serverFin)
+        let reused = isSyn && (done || openingISN[c].map { $0 != s.seq } == true)
+        if !reused { return c }
+      }
+      let n = connections.count
+      connections.append(
+        ConnectionSummary(
+          number: n + 1, client: (s.source, s.sourcePort),
+          server: (s.destination, s.destinationPort), firstTime: time, lastTime: time))
+      if isSyn { openingISN[n] = s.seq }
+      current[key] = n
+      return n
+    }
+
+    mutating func count(_ s: DecodedSegment, in c: Int, time: Int64) {
+      var x = connections[c]
+      x.packets += 1
+      x.bytes += s.payloadLength
+      x.lastTime = max(x.lastTime, time)
+      let fromClient = s.source == x.client.address && s.sourcePort == x.client.port
+      if s.flags.contains(.syn) {
+        if s.flags.contains(.ack) { x.sawSynAck = true } else { x.sawSyn = true }
+      }
+      if s.flags.contains(.fin) {
+        if fromClient { x.clientFin = true } else { x.serverFin = true }
+      }
+      if s.flags.contains(.rst) { x.reset = true }
+      connections[c] = x
+    }
+  }
+
+  /// Counts warnings by kind, remembering the first packet.
+  struct Warnings {
+    var byKind: [CaptureWarning.Kind: CaptureWarning] = [:]
+
+    mutating func add(_ k: CaptureWarning.Kind, packet: Int) {
+      byKind[k, default: CaptureWarning(kind: k, count: 0, firstPacket: packet)].count += 1
+    }
+
+    var list: [CaptureWarning] {
+      CaptureWarning.Kind.allCases.compactMap { byKind[$0] }
+    }
+  }
+
+  /// Reads every packet, calling `each` with the TCP ones and their connection (0-based).
+  static func scan(
+    _ source: any ByteSource, file: String, full: Bool,
+    progress: ((Int) -> Void)? = nil,
+    _ each: (CapturedPacket, DecodedSegment, Int) -> Void
+  ) throws(CaptureError) -> CaptureSummary {
+    var reader = try CaptureReader(source, file: file)
+    var table = Table()
+    var warnings = Warnings()
+    var summary = CaptureSummary(format: reader.format)
+    var lastTime = Int64.min
+    while let p = try reader.next() {
+      summary.packets += 1
+      if summary.packets % 65_536 == 0 { progress?(reader.input.offset) }
+      let s: DecodedSegment
+      do {
+        s = try PacketDecoder.decode(p.data, linkType: p.linkType, full: full)
+      } catch {
+        switch error {
+        case .unknownLinkType: warnings.add(.unknownLinkType, packet: p.number)
+        case .notIP, .notTCP: warnings.add(.notTCP, packet: p.number)
+        case .fragment: warnings.add(.ipFragment, packet: p.number)
+        case .malformed: warnings.add(.malformed, packet: p.number)
+        }
+        continue
+      }
+      summary.tcpPackets += 1
+      if s.checksumValid == false { warnings.add(.badTCPChecksum, packet: p.number) }
+      if p.originalLength > p.data.count {
+        warnings.add(.truncated, packet: p.number)
+      }
+      if s.hadIPOptions { warnings.add(.ipOptions, packet: p.number) }
+      if !s.optionsValid { warnings.add(.badOptions, packet: p.number) }
+      if p.time < lastTime { warnings.add(.timeBackwards, packet: p.number) }
+      lastTime = max(lastTime, p.time)
+      let c = table.place(s, time: p.time)
+      table.count(s, in: c, time: p.time)
+      each(p, s, c)
+    }
+    if reader.truncatedAtEnd { warnings.add(.truncatedFile, packet: summary.packets + 1) }
+    summary.connections = table.connections
+    summary.warnings = warnings.list
+    return summary
+  }
+
+  /// The connections in a capture. For speed on big files this reads no TCP options and checks
+  /// no checksums; `analyze` does both for the connection it shows.
+  public static func summarize(
+    _ source: any ByteSource, file: String, progress: ((Int) -> Void)? = nil
+  ) throws(CaptureError) -> CaptureSummary {
+    try scan(source, file: file, full: false, progress: progress) { _, _, _ in }
+  }
+
+  /// One connection (0-based) of a capture, through the passive tracker.
+  public static func analyze(
+    _ source: any ByteSource, file: String, connection: Int
+  ) throws(CaptureError) -> (CaptureSummary, CaptureAnalysis) {
+    var observed: [ObservedSegment] = []
+    var start: Int64? = nil
+    // IPv6 addresses have no place in the engine's IPv4 segments: each one stands in as an
+    // address from 240.0.0.0/4 (reserved, never on a wire), and the host's name keeps the
+    // real one.
+    var standIns: [CaptureAddress: IPv4Address] = [:]
+    func v4(_ a: CaptureAddress) -> IPv4Address {
+      switch a {
+      case .v4(let v): return IPv4Address(v)
+      case .v6:
+        if let x = standIns[a] { return x }
+        let x = IPv4Address(0xF000_0001 + UInt32(standIns.count))
+        standIns[a] = x
+        return x
+      }
+    }
+    let summary = try scan(source, file: file, full: true) { p, s, c in
+      guard c == connection else { return }
+      let t0 = start ?? p.time
+      start = t0
+      let seg = Segment(
+        source: v4(s.source), destination: v4(s.destination), sourcePort: s.sourcePort,
+        destinationPort: s.destinationPort, seq: s.seq, ack: s.ack, flags: s.flags,
+        window: s.window, options: s.options,
+        // A copy: the packet's bytes belong to the reader's buffer.
+        payload: Array(s.payload)[...])
+      observed.append(
+        ObservedSegment(
+          time: VirtualTime(micros: (p.time - t0) / 1000), segment: seg, ipID: s.ipID,
+          payloadLength: s.payloadLength))
+    }
+    guard connection >= 0 && connection < summary.connections.count else {
+      throw CaptureError(
+        file: file, offset: 0,
+        "there is no connection \(connection + 1): the capture has \(summary.connections.count)")
+    }
+    let conn = summary.connections[connection]
+    func name(_ a: CaptureAddress, _ p: UInt16) -> String {
+      if case .v6 = a { return "[\(a)]:\(p)" }
+      return "\(a):\(p)"
+    }
+    let analysis = PassiveTracker.analyze(
+      observed,
+      names: (
+        name(conn.client.address, conn.client.port), name(conn.server.address, conn.server.port)
+      ))
+    return (summary, analysis)
+  }
+}

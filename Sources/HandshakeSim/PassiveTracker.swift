@@ -1,0 +1,495 @@
+/// A segment a capture saw on the wire.
+public struct ObservedSegment: Sendable {
+  /// When it was seen, from the capture's first packet.
+  public var time: VirtualTime
+  public var segment: Segment
+  public var ipID: UInt16
+  /// Payload bytes on the wire; more than `segment.payload.count` when the capture's snaplen
+  /// cut the packet short.
+  public var payloadLength: Int
+
+  public init(time: VirtualTime, segment: Segment, ipID: UInt16 = 0, payloadLength: Int? = nil) {
+    self.time = time
+    self.segment = segment
+    self.ipID = ipID
+    self.payloadLength = payloadLength ?? segment.payload.count
+  }
+}
+
+/// Something the tracker noticed in a capture, worth explaining at its step.
+public enum CaptureObservation: Hashable, Sendable {
+  /// The sender sent this sequence range before; `after` is the time since the first copy.
+  case retransmission(tx: Int, original: Int, after: VirtualDuration)
+  /// An ACK repeating the previous one while data is outstanding (RFC 5681 §2); `count`-th.
+  case duplicateAck(tx: Int, count: Int)
+  /// Data beyond the next byte the receiver expects: something before it is missing.
+  case outOfOrder(tx: Int, missing: Int)
+  /// The sender's receive window is full.
+  case zeroWindow(tx: Int)
+  /// A reset, and the state of the connection it ended at its receiver (nil if unknown).
+  case reset(tx: Int, ended: TCPState?)
+  /// A reset in answer to a SYN: nobody listens on that port.
+  case refused(tx: Int)
+  /// A SYN,ACK whose options look like a Linux SYN cookie's: the SYN offered window scaling or
+  /// SACK, no timestamps, and the SYN,ACK answers with neither.
+  case cookieLikely(tx: Int)
+  /// A segment carrying more payload than the peer's MSS allows: segmentation offload on the
+  /// capturing host, not what went on the wire.
+  case oversize(tx: Int, mss: Int)
+  /// The capture cut this packet's payload short (snaplen).
+  case truncated(tx: Int, captured: Int, length: Int)
+  /// The capture starts mid-connection: this host's state is known from here on.
+  case stateDecided(host: Int32, state: TCPState)
+  /// The active closer is in TIME-WAIT: it stays there for 2*MSL after the capture ends.
+  case timeWait(host: Int32)
+}
+
+/// A capture seen as a run: a timeline in the same form a lesson's run has (two hosts, send and
+/// arrive records, state changes, snapshots for the panels), and what is worth explaining.
+public struct CaptureAnalysis: Sendable {
+  public var timeline: Timeline
+  /// What to explain, by step.
+  public var observations: [(step: Int, what: CaptureObservation)]
+}
+
+/// Reconstructs both endpoints' TCP states from the segments of one connection as a capture
+/// saw them, using the engine's own state names and variables. It never invents a segment: it
+/// reads the ones it is given and infers what each side's TCB must have been.
+///
+/// Each segment becomes two steps, as in a lesson: it leaves its sender, then reaches its
+/// receiver (at the same capture time: a single capture point cannot see the latency).
+public struct PassiveTracker {
+  /// What one side's TCB must hold, as far as its segments show.
+  struct Peer {
+    var state: TCPState? = nil
+    var passive = false
+    var iss: SeqNum? = nil
+    var irs: SeqNum? = nil
+    var sndUna = SeqNum(0)
+    var sndNxt = SeqNum(0)
+    var sndWnd: UInt32 = 0
+    var rcvNxt = SeqNum(0)
+    var rcvWnd: UInt32 = 0
+    var offeredScale: UInt8? = nil
+    var offeredSack = false
+    var offeredTimestamps = false
+    var announcedMSS: UInt16? = nil
+    var synSeen = false
+    var finSeq: SeqNum? = nil
+    var finReceived = false
+    var lastAck: SeqNum? = nil
+    var lastWindow: UInt16 = 0
+    var duplicateAcks = 0
+    var bytesSent = 0
+    var bytesReceived = 0
+    var retransmissions = 0
+    var wasEstablished = false
+    /// First transmission of each sequence start this side sent, to say "after how long".
+    var firstSent: [UInt32: Int] = [:]
+  }
+
+  let segments: [ObservedSegment]
+  var peers = [Peer(), Peer()]
+  var tl: Timeline
+  var observations: [(step: Int, what: CaptureObservation)] = []
+  var knownFrom = [0, 0]
+  /// Both SYNs carried window scale.
+  var scaling = false
+
+  /// Analyses one connection's segments, in capture order. `names` label the two hosts; the
+  /// left one is the side that sent the first SYN (or, without one, the first segment).
+  public static func analyze(
+    _ segments: [ObservedSegment], names: (left: String, right: String)? = nil
+  ) -> CaptureAnalysis {
+    var t = PassiveTracker(segments, names: names)
+    t.run()
+    t.tl.stateKnownFrom = (t.knownFrom[0], t.knownFrom[1])
+    return CaptureAnalysis(timeline: t.tl, observations: t.observations)
+  }
+
+  init(_ segments: [ObservedSegment], names: (left: String, right: String)?) {
+    self.segments = segments
+    let opener =
+      segments.first { $0.segment.flags.contains(.syn) && !$0.segment.flags.contains(.ack) }
+      ?? segments.first
+    let a = opener?.segment
+    let left = Timeline.HostInfo(
+      name: names?.left ?? "\(a?.source.description ?? "?"):\(a?.sourcePort ?? 0)",
+      address: a?.source ?? IPv4Address(0), side: .left, isTCP: true)
+    let right = Timeline.HostInfo(
+      name: names?.right ?? "\(a?.destination.description ?? "?"):\(a?.destinationPort ?? 0)",
+      address: a?.destination ?? IPv4Address(0), side: .right, isTCP: true)
+    tl = Timeline(
+      seed: 0, hosts: [left, right], left: 0, right: 1, records: [], transmissions: [],
+      sockets: [
+        SocketInfo(
+          host: 0, isListener: false, localAddress: left.address,
+          localPort: a?.sourcePort ?? 0, remoteAddress: right.address,
+          remotePort: a?.destinationPort ?? 0),
+        SocketInfo(
+          host: 1, isListener: false, localAddress: right.address,
+          localPort: a?.destinationPort ?? 0, remoteAddress: left.address,
+          remotePort: a?.sourcePort ?? 0),
+      ],
+      steps: [], connectionSnapshots: [], listenerSnapshots: [], finalConnections: [],
+      end: .quiescent, eventCount: segments.count)
+    tl.source = .capture
+  }
+
+  /// Which side sent a segment: 0 (left) or 1 (right).
+  func side(of s: Segment) -> Int {
+    let l = tl.hosts[0]
+    return s.source == l.address && s.sourcePort == tl.sockets[0].localPort ? 0 : 1
+  }
+
+  mutating func run() {
+    // Before the first packet: a side that answers the opening SYN with SYN,ACK was listening;
+    // one that answers with a reset had nothing there. The rest is unknown until seen.
+    if let first = segments.first?.segment, first.flags.contains(.syn), !first.flags.contains(.ack)
+    {
+      peers[0].state = .closed
+      let answer = segments.dropFirst().first { side(of: $0.segment) == 1 }?.segment
+      if let a = answer, a.flags.contains(.syn) {
+        peers[1].state = .listen
+        peers[1].passive = true
+      } else if let a = answer, a.flags.contains(.rst) {
+        peers[1].state = .closed
+      }
+    }
+    for k in 0..<2 where peers[k].state == nil { knownFrom[k] = -1 }
+    appendStep(records: 0..<0, time: .zero)
+    var previous = VirtualTime.zero
+    let after = arrivalOrder()
+    var pending: [Int: [Int]] = [:]
+    for (k, j) in after.enumerated() { pending[j, default: []].append(k) }
+    for (i, o) in segments.enumerated() {
+      // Timestamps that step back (they do, by microseconds) keep the timeline in order.
+      let time = max(o.time, previous)
+      previous = time
+      let from = side(of: o.segment)
+      depart(i, o, from: from, time: time)
+      for k in pending[i] ?? [] {
+        arrive(k, segments[k], at: 1 - side(of: segments[k].segment), time: time)
+      }
+    }
+    for k in 0..<2 where peers[k].state == .timeWait {
+      observations.append((tl.steps.count - 1, .timeWait(host: Int32(k))))
+    }
+    tl.finalConnections = (0..<2).map { snapshot($0) }
+  }
+
+  /// For each segment, the segment after whose departure it arrives: itself, except for a FIN
+  /// its receiver had not yet processed when it sent its own next segments. The ACK field is
+  /// RCV.NXT at sending time in every stack, so a segment whose ACK does not cover the peer's
+  /// FIN was sent before that FIN arrived: the FINs crossed (a simultaneous close), which one
+  /// capture point alone would show in the wrong order.
+  func arrivalOrder() -> [Int] {
+    var after = Array(segments.indices)
+    for (k, o) in segments.enumerated() where o.segment.flags.contains(.fin) {
+      let from = side(of: o.segment)
+      let fin = o.segment.seq + UInt32(o.payloadLength)
+      var j = k + 1
+      while j < segments.count {
+        let r = segments[j].segment
+        if side(of: r) != from {
+          guard r.flags.contains(.ack), r.ack <= fin, !r.flags.contains(.rst) else { break }
+          after[k] = j
+        }
+        j += 1
+      }
+    }
+    return after
+  }
+
+  // MARK: - The sender
+
+  mutating func depart(_ i: Int, _ o: ObservedSegment, from x: Int, time: VirtualTime) {
+    let s = o.segment
+    let first = tl.records.count
+    var p = peers[x]
+    let f = s.flags
+    let length = UInt32(o.payloadLength)
+    let end = s.seq + length + (f.contains(.syn) ? 1 : 0) + (f.contains(.fin) ? 1 : 0)
+    var retransmission = false
+    var original: Int? = nil
+    if f.contains(.syn) {
+      if p.synSeen, p.iss == s.seq {
+        retransmission = true
+        original = p.firstSent[s.seq.rawValue]
+      }
+      p.synSeen = true
+      p.iss = s.seq
+      p.offeredScale = s.options.windowScale
+      p.offeredSack = s.options.sackPermitted
+      p.offeredTimestamps = s.options.timestamps != nil
+      p.announcedMSS = s.options.mss
+      if !retransmission {
+        p.sndUna = s.seq
+        p.sndNxt = s.seq + 1
+      }
+    } else if p.iss == nil {
+      // Mid-connection: the first segment seen stands in for the ISN, as Wireshark does.
+      p.iss = s.seq - 1
+      p.sndUna = s.seq
+      p.sndNxt = s.seq
+    }
+    if !f.contains(.syn), length > 0 || f.contains(.fin) {
+      if s.seq < p.sndNxt {
+        retransmission = true
+        original = p.firstSent[s.seq.rawValue]
+      }
+    }
+    if p.firstSent[s.seq.rawValue] == nil, length > 0 || f.contains(.syn) || f.contains(.fin) {
+      p.firstSent[s.seq.rawValue] = tl.transmissions.count
+    }
+    if p.sndNxt < end {
+      if !f.contains(.syn) {
+        p.bytesSent += (end - SeqNum.later(p.sndNxt, s.seq)) - (f.contains(.fin) ? 1 : 0)
+      }
+      p.sndNxt = end
+    }
+    if retransmission { p.retransmissions += 1 }
+    if f.contains(.ack) {
+      if p.irs == nil {
+        // Mid-connection: the first ACK this side sends says where the peer's bytes stand.
+        p.irs = s.ack - 1
+        p.rcvNxt = s.ack
+      } else {
+        p.rcvNxt = SeqNum.later(p.rcvNxt, s.ack)
+      }
+    }
+    p.rcvWnd = UInt32(s.window) << UInt32(scaling && !f.contains(.syn) ? p.offeredScale ?? 0 : 0)
+
+    let tx = tl.transmissions.count
+    tl.transmissions.append(
+      Transmission(
+        segment: s, from: Int32(x), to: Int32(1 - x), socket: Int32(x), sentAt: time,
+        sendStep: Int32(tl.steps.count), ipID: o.ipID, isRetransmission: retransmission,
+        firstLanding: nil, secondLanding: nil))
+    tl.records.append(
+      TraceRecord(
+        step: Int32(tl.steps.count), time: time, host: Int32(x), event: .send(tx: Int32(tx))))
+    let step = tl.steps.count
+    if retransmission, let orig = original {
+      observations.append(
+        (step, .retransmission(tx: tx, original: orig, after: time - tl.transmissions[orig].sentAt))
+      )
+    } else if retransmission {
+      observations.append((step, .retransmission(tx: tx, original: tx, after: .zero)))
+    }
+    if s.window == 0 && !f.contains(.rst) { observations.append((step, .zeroWindow(tx: tx))) }
+    if o.payloadLength > s.payload.count {
+      observations.append(
+        (step, .truncated(tx: tx, captured: s.payload.count, length: o.payloadLength)))
+    }
+    let peerMSS = Int(peers[1 - x].announcedMSS ?? 536)
+    if peers[1 - x].synSeen, o.payloadLength > peerMSS {
+      observations.append((step, .oversize(tx: tx, mss: peerMSS)))
+    }
+    // The sender's state, as far as sending this shows it.
+    let before = p.state
+    if f.contains(.rst) {
+      p.state = .closed
+    } else if f.contains(.syn) && !f.contains(.ack) {
+      if p.state == nil || p.state == .closed { p.state = .synSent }
+    } else if f.contains(.syn) {
+      if p.state == nil || p.state == .listen || p.state == .synSent { p.state = .synReceived }
+      p.passive = p.passive || before != .synSent
+      if before == .listen || before == nil, peers[1 - x].offeredTimestamps == false,
+        peers[1 - x].offeredScale != nil || peers[1 - x].offeredSack,
+        s.options.windowScale == nil, !s.options.sackPermitted, s.options.timestamps == nil
+      {
+        observations.append((step, .cookieLikely(tx: tx)))
+      }
+    } else if f.contains(.fin) && !retransmission {
+      p.finSeq = end - 1
+      switch p.state {
+      case .established?, nil: p.state = .finWait1
+      case .closeWait?: p.state = .lastAck
+      case .synReceived?: p.state = .finWait1
+      default: break
+      }
+    } else if p.state == nil && f.contains(.ack) {
+      // An ACK from a host means it is synchronized: ESTABLISHED (unless a FIN says more).
+      p.state = .established
+    }
+    peers[x] = p
+    noteState(x, from: before)
+    appendStep(records: first..<tl.records.count, time: time)
+  }
+
+  // MARK: - The receiver
+
+  mutating func arrive(_ i: Int, _ o: ObservedSegment, at y: Int, time: VirtualTime) {
+    let s = o.segment
+    let f = s.flags
+    let first = tl.records.count
+    var p = peers[y]
+    let before = p.state
+    let tx = i  // one transmission per segment, in capture order
+    let step = tl.steps.count
+    var note: ArrivalNote? = nil
+    let length = UInt32(o.payloadLength)
+
+    if f.contains(.syn) {
+      p.irs = s.seq
+      p.rcvNxt = s.seq + 1
+      if f.contains(.ack) && p.synSeen {
+        // Both SYNs seen: window scaling is on only if both offered it.
+        scaling = p.offeredScale != nil && s.options.windowScale != nil
+      }
+    } else if p.irs == nil {
+      p.irs = s.seq - 1
+      p.rcvNxt = s.seq
+    }
+    if f.contains(.ack) && p.iss == nil {
+      // Mid-connection, an ACK before this side has sent anything: its ISN is unseen.
+      p.iss = s.ack - 1
+      p.sndUna = s.ack
+      p.sndNxt = s.ack
+    }
+    if f.contains(.rst) {
+      if p.state == .synSent {
+        observations.append((step, .refused(tx: tx)))
+        note = .rstAccepted
+      } else {
+        observations.append((step, .reset(tx: tx, ended: p.state)))
+        note = .rstAccepted
+      }
+      p.state = .closed
+    } else {
+      if f.contains(.ack) {
+        // Duplicate ACK: same ACK, no data, no window change, data outstanding (RFC 5681 §2).
+        if let last = p.lastAck, last == s.ack, length == 0, !f.contains(.syn),
+          !f.contains(.fin), s.window == p.lastWindow, p.sndNxt > s.ack
+        {
+          p.duplicateAcks += 1
+          observations.append((step, .duplicateAck(tx: tx, count: p.duplicateAcks)))
+          note = .duplicateAck
+        } else if p.lastAck.map({ $0 < s.ack }) ?? true {
+          p.duplicateAcks = 0
+        }
+        p.lastAck = s.ack
+        p.lastWindow = s.window
+        if p.sndUna < s.ack { p.sndUna = s.ack }
+        p.sndWnd =
+          UInt32(s.window)
+          << UInt32(scaling && !f.contains(.syn) ? peers[1 - y].offeredScale ?? 0 : 0)
+      }
+      if length > 0 {
+        if s.seq > p.rcvNxt {
+          observations.append((step, .outOfOrder(tx: tx, missing: s.seq - p.rcvNxt)))
+          note = .outOfOrder
+        } else if s.seq + length > p.rcvNxt {
+          p.bytesReceived += (s.seq + length) - p.rcvNxt
+          p.rcvNxt = s.seq + length
+        } else if note == nil {
+          note = .duplicateData
+        }
+      }
+      let ackOfFIN = f.contains(.ack) && p.finSeq.map { s.ack > $0 } == true
+      if f.contains(.fin) && s.seq + length <= p.rcvNxt {
+        if !p.finReceived {
+          p.rcvNxt = SeqNum.later(p.rcvNxt, s.seq + length + 1)
+        } else {
+          note = note ?? .timeWaitRestart
+        }
+        p.finReceived = true
+      }
+      // State changes the arrival makes.
+      switch p.state {
+      case .synSent? where f.contains(.syn) && f.contains(.ack):
+        if let iss = p.iss, s.ack == iss + 1 { p.state = .established }
+      case .synSent? where f.contains(.syn):
+        p.state = .synReceived  // simultaneous open
+      case .synReceived? where f.contains(.ack) && p.iss.map({ s.ack > $0 }) == true:
+        p.state = f.contains(.fin) ? .closeWait : .established
+      case .established? where f.contains(.fin):
+        p.state = .closeWait
+      case .finWait1? where f.contains(.fin):
+        p.state = ackOfFIN ? .timeWait : .closing
+      case .finWait1? where ackOfFIN:
+        p.state = .finWait2
+      case .finWait2? where f.contains(.fin):
+        p.state = .timeWait
+      case .closing? where ackOfFIN:
+        p.state = .timeWait
+      case .lastAck? where ackOfFIN:
+        p.state = .closed
+      default:
+        break
+      }
+    }
+    if p.state == .established { p.wasEstablished = true }
+    peers[y] = p
+    tl.transmissions[tx].firstLanding = Transmission.Landing(
+      time: time, step: Int32(step), dropped: nil)
+    tl.records.append(
+      TraceRecord(
+        step: Int32(step), time: time, host: Int32(y), event: .arrive(tx: Int32(tx), note: note)))
+    noteState(y, from: before)
+    appendStep(records: first..<tl.records.count, time: time)
+  }
+
+  /// Records a state change of side `k` (and the step its state became known).
+  mutating func noteState(_ k: Int, from before: TCPState?) {
+    guard let now = peers[k].state, now != before else { return }
+    if before == nil {
+      knownFrom[k] = tl.steps.count
+      observations.append((tl.steps.count, .stateDecided(host: Int32(k), state: now)))
+    }
+    if now == .established { peers[k].wasEstablished = true }
+    tl.records.append(
+      TraceRecord(
+        step: Int32(tl.steps.count), time: tl.records.last?.time ?? .zero, host: Int32(k),
+        event: .state(socket: Int32(k), from: before ?? .closed, to: now)))
+  }
+
+  /// Closes a step: its records, and both panels after it.
+  mutating func appendStep(records r: Range<Int>, time: VirtualTime) {
+    var indices: [Int32] = []
+    for k in 0..<2 {
+      let snap = snapshot(k)
+      if let last = tl.connectionSnapshots.lastIndex(where: { $0.socket == Int32(k) }),
+        tl.connectionSnapshots[last] == snap
+      {
+        indices.append(Int32(last))
+      } else {
+        tl.connectionSnapshots.append(snap)
+        indices.append(Int32(tl.connectionSnapshots.count - 1))
+      }
+    }
+    tl.steps.append(
+      Timeline.StepInfo(
+        firstRecord: Int32(r.lowerBound), recordCount: Int32(r.count), time: time,
+        leftConnection: indices[0], leftListener: -1, rightConnection: indices[1],
+        rightListener: -1, oldestPending: Int32(tl.transmissions.count), background: false))
+  }
+
+  /// Side `k`'s panel as the segments so far show it.
+  func snapshot(_ k: Int) -> ConnectionSnapshot {
+    let p = peers[k]
+    let other = peers[1 - k]
+    let info = tl.sockets[k]
+    let negotiated = p.synSeen && other.synSeen
+    return ConnectionSnapshot(
+      socket: Int32(k), state: p.state ?? .closed, passive: p.passive, fromCookie: false,
+      localPort: info.localPort, remoteAddress: info.remoteAddress ?? IPv4Address(0),
+      remotePort: info.remotePort ?? 0, iss: p.iss ?? SeqNum(0), irs: p.irs, sndUna: p.sndUna,
+      sndNxt: p.sndNxt, sndWnd: p.sndWnd, sndWl1: SeqNum(0), sndWl2: SeqNum(0), rcvNxt: p.rcvNxt,
+      rcvWnd: p.rcvWnd, peerMSS: other.announcedMSS,
+      sndMSS: Int(other.announcedMSS ?? 536)
+        - (negotiated && p.offeredTimestamps && other.offeredTimestamps ? 12 : 0),
+      windowScaleOK: scaling, sndWScale: scaling ? other.offeredScale ?? 0 : 0,
+      rcvWScale: scaling ? p.offeredScale ?? 0 : 0,
+      sackOK: negotiated && p.offeredSack && other.offeredSack,
+      timestampsOK: negotiated && p.offeredTimestamps && other.offeredTimestamps, rto: .zero,
+      srtt: nil,
+      timers: TimerSnapshot(), unsentBytes: 0, bytesInFlight: max(0, p.sndNxt - p.sndUna),
+      unreadBytes: 0, outOfOrderBytes: 0, sackedSegments: 0, bytesWritten: p.bytesSent,
+      bytesAcked: max(0, p.sndUna - (p.iss ?? p.sndUna) - 1), bytesReceived: p.bytesReceived,
+      bytesRead: p.bytesReceived, retransmissions: p.retransmissions,
+      wasEstablished: p.wasEstablished, finSent: p.finSeq != nil, finReceived: p.finReceived,
+      error: nil, writeDigest: Digest(), readDigest: Digest())
+  }
+}

@@ -1,0 +1,117 @@
+import ArgumentParser
+import CursesBackend
+import Foundation
+import HandshakeApp
+import HandshakeCapture
+import HandshakeLessons
+import HandshakeSim
+
+/// `handshake-tui open FILE`: a capture (pcap or pcapng) on the lesson screen, both endpoints'
+/// states reconstructed by the passive tracker.
+struct Open: ParsableCommand {
+  static let configuration = CommandConfiguration(
+    abstract: "Step through a real capture (pcap or pcapng) with both endpoints' states.",
+    discussion: """
+      Capture a handshake with, for example:
+        sudo tcpdump -i lo -w hs.pcap 'tcp port 8080'
+      then: handshake-tui open hs.pcap
+      With several connections in the file a picker opens; --conn N goes straight to one,
+      --list prints them.
+      """)
+
+  @Argument(help: "A pcap or pcapng file.") var file: String
+  @Option(help: "The connection to show (1-based), as --list numbers them.") var conn: Int?
+  @Flag(help: "Print the connections and exit.") var list = false
+  @OptionGroup var screen: ScreenOptions
+
+  func run() throws {
+    let language = try screen.language()
+    let theme = try screen.themeName()
+    let summary = try CaptureInput.summarize(file)
+    if list {
+      CaptureInput.printList(summary)
+      return
+    }
+    guard !summary.connections.isEmpty else {
+      throw CaptureError(file: file, offset: 0, "no TCP connection in this capture")
+    }
+    if let conn, !(1...summary.connections.count).contains(conn) {
+      throw ValidationError(
+        "--conn takes 1 to \(summary.connections.count): this capture has \(summary.connections.count) connections"
+      )
+    }
+    let lessons = summary.connections.map { CaptureLesson.placeholder(file: file, connection: $0) }
+    let path = file
+    var model = AppModel(
+      lessons: lessons, lessonID: lessons[(conn ?? 1) - 1].id, language: language, theme: theme,
+      runner: { lesson in CaptureInput.run(path, lesson: lesson, summary: summary) })
+    // Several connections and none chosen: start in the picker.
+    if conn == nil && lessons.count > 1 { model.overlay = .picker(selected: 0) }
+    try screen.show(model)
+  }
+}
+
+/// Reading captures for the commands: progress on standard error for big files, warnings said
+/// once, errors as one line.
+enum CaptureInput {
+  /// True if `path` names a file that starts like a pcap or pcapng file.
+  static func isCapture(_ path: String) -> Bool {
+    guard let h = FileHandle(forReadingAtPath: path) else { return false }
+    defer { try? h.close() }
+    let magic = [UInt8](h.readData(ofLength: 4))
+    return [
+      [0xD4, 0xC3, 0xB2, 0xA1], [0x4D, 0x3C, 0xB2, 0xA1], [0xA1, 0xB2, 0xC3, 0xD4],
+      [0xA1, 0xB2, 0x3C, 0x4D], [0x0A, 0x0D, 0x0D, 0x0A],
+    ].contains(magic)
+  }
+
+  static func summarize(_ path: String) throws -> CaptureSummary {
+    let size = (try? FileManager.default.attributesOfItem(atPath: path)[.size] as? Int) ?? 0
+    let started = ContinuousClock.now
+    var shown = false
+    let summary = try CaptureFile.summarize(FileSource(path: path), file: path) { offset in
+      // A progress bar only when reading takes more than a moment.
+      guard size > 0, ContinuousClock.now - started > .milliseconds(500) else { return }
+      shown = true
+      let done = min(40, offset * 40 / size)
+      FileHandle.standardError.write(
+        Data(
+          "\r[\(String(repeating: "#", count: done))\(String(repeating: " ", count: 40 - done))] \(offset * 100 / size)%"
+            .utf8))
+    }
+    if shown { FileHandle.standardError.write(Data("\r\u{1B}[K".utf8)) }
+    return summary
+  }
+
+  static func run(_ path: String, lesson: Lesson, summary: CaptureSummary) -> LessonRun {
+    let n = CaptureLesson.connectionNumber(lesson) ?? 1
+    do {
+      let (s, analysis) = try CaptureFile.analyze(
+        FileSource(path: path), file: path, connection: n - 1)
+      return CaptureLesson.run(
+        file: path, capture: s, connection: s.connections[n - 1], analysis: analysis)
+    } catch {
+      // The file was read once already; if it changed since, show what can be shown.
+      let empty = PassiveTracker.analyze([])
+      return CaptureLesson.run(
+        file: path, capture: summary, connection: summary.connections[n - 1], analysis: empty)
+    }
+  }
+
+  static func printList(_ s: CaptureSummary) {
+    print(
+      "\(s.format.rawValue): \(s.packets) packets, \(s.tcpPackets) TCP, \(s.connections.count) connections"
+    )
+    for c in s.connections {
+      let d = VirtualDuration(micros: c.durationNanos / 1000)
+      print(
+        "\(c.number)\t\(c.endpoints)\t\(c.packets) packets\t\(c.bytes) bytes\t\(d)\t\(c.ending.rawValue)"
+      )
+    }
+    for w in s.warnings {
+      let text = Assets.strings(.en).format(
+        "capture_warn_" + w.kind.rawValue, ["n": "\(w.count)", "first": "\(w.firstPacket)"])
+      FileHandle.standardError.write(Data("warning: \(text)\n".utf8))
+    }
+  }
+}
