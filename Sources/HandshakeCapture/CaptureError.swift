@@ -13,7 +13,10 @@ public struct CaptureError: Error, Hashable, Sendable, CustomStringConvertible {
     self.message = message
   }
 
+  /// "FILE: packet N at byte M: what was wrong"; a problem with the file as a whole (at byte 0,
+  /// in no packet) names only the file.
   public var description: String {
+    if packet == nil && offset == 0 { return "\(file): \(message)" }
     let at = packet.map { "packet \($0) at byte \(offset)" } ?? "byte \(offset)"
     return "\(file): \(at): \(message)"
   }

@@ -11,7 +11,7 @@ struct Play: ParsableCommand {
     abstract: "Play a lesson in the terminal (the default command).")
 
   @OptionGroup var options: LessonOptions
-  @Argument(help: "A lesson id or file (default: normal).") var lesson: String = "normal"
+  @Argument(help: "A lesson id or file.") var lesson: String = "normal"
   @OptionGroup var screen: ScreenOptions
 
   func run() throws {

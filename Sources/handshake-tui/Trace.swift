@@ -20,7 +20,8 @@ struct Trace: ParsableCommand {
   @Option(help: "With a capture: the connection to trace (1-based; default 1).") var conn: Int?
 
   func run() throws {
-    if CaptureInput.isCapture(lesson) {
+    let captureName = [".pcap", ".pcapng", ".cap"].contains { lesson.lowercased().hasSuffix($0) }
+    if captureName || CaptureInput.isCapture(lesson) {
       try traceCapture()
       return
     }

@@ -31,3 +31,42 @@ struct RoundTripTests {
     }
   }
 }
+
+/// The explanations of a capture, on lessons whose runs have the events to explain.
+@Suite("Capture explanations")
+struct ExplanationTests {
+  func observations(_ id: String, _ view: PcapWriter.View) throws -> [CaptureObservation] {
+    let lesson = try #require(try LessonLibrary.builtIn(id: id))
+    let bytes = PcapWriter(LessonRun(lesson).timeline, view: view).bytes()
+    return try CaptureFile.analyze(MemorySource(bytes), file: id, connection: 0).1.observations
+      .map(\.what)
+  }
+
+  @Test("a lost SYN: two retransmissions, 1 s and then 2 s after the one before")
+  func lostSyn() throws {
+    let gaps = try observations("lost-syn", .sender).compactMap { o -> Int64? in
+      if case .retransmission(_, _, let after) = o { return after.micros }
+      return nil
+    }
+    // The tracker measures from the first copy: 1 s, then 3 s; then the data segment's 3 s RTO.
+    #expect(gaps == [1_000_000, 3_000_000, 3_000_000])
+  }
+
+  @Test("a lost data segment at the receiver: out of order, duplicate ACKs, the fast retransmit")
+  func lostData() throws {
+    let o = try observations("options", .receiver)
+    #expect(o.contains { if case .outOfOrder = $0 { true } else { false } })
+    let dups = o.compactMap { x -> Int? in
+      if case .duplicateAck(_, let n) = x { return n }
+      return nil
+    }
+    #expect(dups.prefix(3) == [1, 2, 3])
+    #expect(o.contains { if case .retransmission = $0 { true } else { false } })
+  }
+
+  @Test("an abort: the reset and the state it ended")
+  func abort() throws {
+    let o = try observations("reset-abort", .receiver)
+    #expect(o.contains { if case .reset(_, .established?) = $0 { true } else { false } })
+  }
+}
