@@ -119,3 +119,9 @@ struct JSONObject {
     return out + "\""
   }
 }
+
+extension String {
+  /// The string as a JSON string literal (quotes, backslashes and control characters escaped),
+  /// as the trace contract writes strings.
+  public var jsonQuoted: String { JSONObject.quote(self) }
+}

@@ -224,37 +224,21 @@ public enum TextWrap {
       for word in paragraph.split(separator: " ", omittingEmptySubsequences: true).map(String.init)
       {
         let w = word.displayWidth
-        if lineWidth == 0 {
-          if w <= width {
-            line = word
-            lineWidth = w
-          } else {
-            // A word longer than the line: cut it by columns.
-            var rest = word
-            while rest.displayWidth > width {
-              let head = rest.prefix(columns: width)
-              out.append(head)
-              rest = String(rest.dropFirst(head.count))
-            }
-            line = rest
-            lineWidth = rest.displayWidth
-          }
-        } else if lineWidth + 1 + w <= width {
+        if lineWidth > 0 && lineWidth + 1 + w <= width {
           line += " " + word
           lineWidth += 1 + w
-        } else {
-          out.append(line)
-          line = ""
-          lineWidth = 0
-          var rest = word
-          while rest.displayWidth > width {
-            let head = rest.prefix(columns: width)
-            out.append(head)
-            rest = String(rest.dropFirst(head.count))
-          }
-          line = rest
-          lineWidth = rest.displayWidth
+          continue
         }
+        if lineWidth > 0 { out.append(line) }
+        // The word starts a line; one longer than the line is cut by columns.
+        var rest = word
+        while rest.displayWidth > width {
+          let head = rest.prefix(columns: width)
+          out.append(head)
+          rest = String(rest.dropFirst(head.count))
+        }
+        line = rest
+        lineWidth = rest.displayWidth
       }
       out.append(line)
     }

@@ -29,10 +29,10 @@ struct List: ParsableCommand {
       print("[")
       for (i, l) in lib.lessons.enumerated() {
         let steps = LessonRun(l).timeline.stepCount
-        let tags = l.tags.map(jsonString).joined(separator: ",")
+        let tags = l.tags.map(\.jsonQuoted).joined(separator: ",")
         print(
-          "  {\"id\":\(jsonString(l.id)),\"title\":{\"en\":\(jsonString(l.title.en)),\"ko\":\(jsonString(l.title.ko))},"
-            + "\"level\":\(jsonString(l.level.rawValue)),\"steps\":\(steps),\"tags\":[\(tags)]}"
+          "  {\"id\":\(l.id.jsonQuoted),\"title\":{\"en\":\(l.title.en.jsonQuoted),\"ko\":\(l.title.ko.jsonQuoted)},"
+            + "\"level\":\(l.level.rawValue.jsonQuoted),\"steps\":\(steps),\"tags\":[\(tags)]}"
             + (i + 1 < lib.lessons.count ? "," : ""))
       }
       print("]")
@@ -41,23 +41,3 @@ struct List: ParsableCommand {
 }
 
 func pad(_ s: String, _ n: Int) -> String { String(repeating: " ", count: max(0, n - s.count)) + s }
-
-/// A JSON string literal.
-func jsonString(_ s: String) -> String {
-  var out = "\""
-  for u in s.unicodeScalars {
-    switch u {
-    case "\"": out += "\\\""
-    case "\\": out += "\\\\"
-    case "\n": out += "\\n"
-    default:
-      if u.value < 0x20 || u.value == 0x7F {
-        let h = String(u.value, radix: 16)
-        out += "\\u" + String(repeating: "0", count: 4 - h.count) + h
-      } else {
-        out.unicodeScalars.append(u)
-      }
-    }
-  }
-  return out + "\""
-}
