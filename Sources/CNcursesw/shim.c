@@ -33,7 +33,7 @@ void cn_capture_terminfo(void) {
   append("\r\n");
 }
 
-// Only async-signal-safe calls: write, tcsetattr, sigaction, raise.
+// Only async-signal-safe calls: write, tcsetattr, sigaction, signal, raise.
 void cn_restore_terminal(void) {
   if (restored) return;
   restored = 1;
@@ -52,6 +52,11 @@ static void on_signal(int sig) {
       break;
     }
   }
+  raise(sig);
+  // The previous handler returned (Swift's crash backtracer does, expecting a real fault to
+  // happen again), or there was none that ends the process: with the terminal already given
+  // back, the program cannot go on, so the signal ends it as its default action would.
+  signal(sig, SIG_DFL);
   raise(sig);
 }
 

@@ -84,10 +84,12 @@ public final class Tmux {
 
   /// Runs the binary with `args`, recording the terminal settings before and after and its
   /// exit status, then keeps the pane open.
-  public func startBinary(_ args: String = "", width: Int = 100, height: Int = 30) throws {
+  public func startBinary(
+    _ args: String = "", environment: String = "", width: Int = 100, height: Int = 30
+  ) throws {
     let d = dir.path
     try start(
-      "sh -c 'stty -g > \(d)/before; \(Tmux.binary) \(args); echo EXIT=$?; stty -g > \(d)/after; sleep 600'",
+      "sh -c 'stty -g > \(d)/before; \(environment) \(Tmux.binary) \(args); echo EXIT=$?; stty -g > \(d)/after; sleep 600'",
       width: width, height: height)
   }
 

@@ -69,14 +69,18 @@ struct EndToEndTests {
     #expect(before == after)
   }
 
-  @Test("SIGTERM restores the terminal and ends the program")
-  func sigterm() throws {
+  @Test(
+    "SIGTERM, SIGHUP and a crash restore the terminal and end the program",
+    arguments: [(SIGTERM, "143"), (SIGHUP, "129"), (SIGSEGV, "139"), (SIGABRT, "134")])
+  func signals(signal: Int32, status: String) throws {
     let t = try Tmux()
-    try t.startBinary()
+    // Swift's crash reporter on, as it is by default, but not waiting for a key: its handler
+    // runs after ours and returns, and the program must still end.
+    try t.startBinary("", environment: "SWIFT_BACKTRACE=enable=yes,interactive=no")
     try t.wait(for: "step 0/18")
     let pid = try #require(try t.childPID())
-    kill(pid, SIGTERM)
-    try t.wait(for: "EXIT=143")
+    kill(pid, signal)
+    try t.wait(for: "EXIT=" + status)
     let (before, after) = try t.sttyBeforeAndAfter()
     #expect(before == after)
   }
