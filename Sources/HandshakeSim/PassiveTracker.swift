@@ -227,8 +227,9 @@ public struct PassiveTracker {
         p.sndUna = s.seq
         p.sndNxt = s.seq + 1
       }
-    } else if p.iss == nil {
-      // Mid-connection: the first segment seen stands in for the ISN, as Wireshark does.
+    } else if p.iss == nil && !(f.contains(.rst) && p.state == .closed) {
+      // Mid-connection: the first segment seen stands in for the ISN, as Wireshark does. (A
+      // reset from a closed port comes from no connection: it has no ISN to stand in for.)
       p.iss = s.seq - 1
       p.sndUna = s.seq
       p.sndNxt = s.seq
@@ -338,7 +339,7 @@ public struct PassiveTracker {
         // Both SYNs seen: window scaling is on only if both offered it.
         scaling = p.offeredScale != nil && s.options.windowScale != nil
       }
-    } else if p.irs == nil {
+    } else if p.irs == nil && !f.contains(.rst) {
       p.irs = s.seq - 1
       p.rcvNxt = s.seq
     }
@@ -449,6 +450,10 @@ public struct PassiveTracker {
   mutating func appendStep(records r: Range<Int>, time: VirtualTime) {
     var indices: [Int32] = []
     for k in 0..<2 {
+      guard hasConnection(k) else {
+        indices.append(-1)
+        continue
+      }
       let snap = snapshot(k)
       if let last = tl.connectionSnapshots.lastIndex(where: { $0.socket == Int32(k) }),
         tl.connectionSnapshots[last] == snap
@@ -464,6 +469,13 @@ public struct PassiveTracker {
         firstRecord: Int32(r.lowerBound), recordCount: Int32(r.count), time: time,
         leftConnection: indices[0], leftListener: -1, rightConnection: indices[1],
         rightListener: -1, oldestPending: Int32(tl.transmissions.count), background: false))
+  }
+
+  /// False for a side with no connection to show: a closed port that only answered with a
+  /// reset (its panel says CLOSED and no socket, as the engine's would).
+  func hasConnection(_ k: Int) -> Bool {
+    let p = peers[k]
+    return !(p.state == .closed && !p.synSeen && !p.wasEstablished && p.iss == nil)
   }
 
   /// Side `k`'s panel as the segments so far show it.
