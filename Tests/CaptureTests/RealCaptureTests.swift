@@ -65,6 +65,10 @@ struct RealCaptureTests {
     #expect(states(a.timeline, host: 0) == [.synSent, .closed])
     #expect(states(a.timeline, host: 1).isEmpty)
     #expect(a.timeline.endpoint(.right, atStep: 0).state == .closed)
+    // Nothing listens there: no connection in the server's panel, and the reset sets no IRS.
+    let last = a.timeline.stepCount - 1
+    #expect(a.timeline.endpoint(.right, atStep: last).connection == nil)
+    #expect(a.timeline.endpoint(.left, atStep: last).connection?.irs == nil)
     #expect(a.observations.contains { if case .refused = $0.what { true } else { false } })
   }
 
