@@ -69,4 +69,23 @@ struct ExplanationTests {
     let o = try observations("reset-abort", .receiver)
     #expect(o.contains { if case .reset(_, .established?) = $0 { true } else { false } })
   }
+
+  @Test("the SYN flood lesson's capture: the client's second try is answered with a SYN cookie")
+  func cookie() throws {
+    let lesson = try #require(try LessonLibrary.builtIn(id: "syn-flood"))
+    let bytes = PcapWriter(LessonRun(lesson).timeline, view: .sender).bytes()
+    let summary = try CaptureFile.summarize(MemorySource(bytes), file: "flood")
+    // Hundreds of half-open connections from spoofed addresses, and the client's two.
+    #expect(summary.connections.count > 200)
+    let client = summary.connections.filter { $0.client.address == .v4(0x0A00_0001) }
+    #expect(client.map(\.client.port) == [40000, 40001])
+    #expect(client.map(\.ending) == [.open, .closed])
+    let (_, a) = try CaptureFile.analyze(
+      MemorySource(bytes), file: "flood", connection: client[1].number - 1)
+    #expect(a.observations.contains { if case .cookieLikely = $0.what { true } else { false } })
+    let (_, first) = try CaptureFile.analyze(
+      MemorySource(bytes), file: "flood", connection: client[0].number - 1)
+    #expect(
+      !first.observations.contains { if case .cookieLikely = $0.what { true } else { false } })
+  }
 }
