@@ -343,29 +343,15 @@ enum PatternReader {
     case "send", "arrive", "drop":
       p.host = try hostIndex(e.value, hosts)
     case "state":
-      let s = try e.value.string("a state")
-      guard let st = TCPState(rfcName: s) else {
-        throw e.value.error(
-          "expected a state as RFC 9293 spells it (\(TCPState.allCases.map(\.rfcName).joined(separator: ", "))), found '\(clip(s))'"
-        )
-      }
-      p.state = st
+      p.state = try e.value.oneOf(
+        "a state", names: TCPState.allCases.map(\.rfcName), spelled: " as RFC 9293 spells it",
+        parse: TCPState.init(rfcName:))
     case "app":
-      let s = try e.value.string("a call")
-      guard let c = AppCall(rawValue: s) else {
-        throw e.value.error(
-          "expected a call (\(AppCall.allCases.map(\.rawValue).joined(separator: ", "))), found '\(clip(s))'"
-        )
-      }
-      p.call = c
+      p.call = try e.value.oneOf(
+        "a call", names: AppCall.allCases.map(\.rawValue), parse: AppCall.init(rawValue:))
     default:
-      let s = try e.value.string("a timer")
-      guard let t = TimerKind(rawValue: s) else {
-        throw e.value.error(
-          "expected a timer (\(TimerKind.allCases.map(\.rawValue).joined(separator: ", "))), found '\(clip(s))'"
-        )
-      }
-      p.timer = t
+      p.timer = try e.value.oneOf(
+        "a timer", names: TimerKind.allCases.map(\.rawValue), parse: TimerKind.init(rawValue:))
     }
     if let h = r.optional("host") {
       guard !["send", "arrive", "drop"].contains(e.key) else {
@@ -408,13 +394,8 @@ enum PatternReader {
     }
     if let res = r.optional("result") {
       guard e.key == "app" else { throw res.error("'result' goes with 'app'") }
-      let s = try res.string("a result")
-      guard let v = AppResult(rawValue: s) else {
-        throw res.error(
-          "expected a result (\(AppResult.allCases.map(\.rawValue).joined(separator: ", "))), found '\(clip(s))'"
-        )
-      }
-      p.result = v
+      p.result = try res.oneOf(
+        "a result", names: AppResult.allCases.map(\.rawValue), parse: AppResult.init(rawValue:))
     }
     if let n = r.optional("nth") { p.nth = try n.int("nth", in: 1...100_000) }
     return p

@@ -41,6 +41,20 @@ struct YAMLNode {
     return s
   }
 
+  /// One of a fixed set of names, or an error listing them all: "expected a call (listen,
+  /// connect, ...), found 'conect'". `parse` reads the text (as leniently as it likes);
+  /// `spelled` adds how the names are written.
+  func oneOf<T>(
+    _ what: String, names: [String], spelled: String = "", parse: (String) -> T?
+  ) throws(LessonError) -> T {
+    let s = try string(what)
+    guard let v = parse(s) else {
+      throw error(
+        "expected \(what)\(spelled) (\(names.joined(separator: ", "))), found '\(clip(s))'")
+    }
+    return v
+  }
+
   func mapping(_ what: String) throws(LessonError) -> [(
     key: String, keyNode: YAMLNode, value: YAMLNode
   )] {
