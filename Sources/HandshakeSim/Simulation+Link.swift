@@ -91,15 +91,15 @@ extension Simulation {
   /// A copy reaches its receiver, which processes it.
   mutating func arrive(tx: Int32, copy: UInt8) {
     land(tx)
-    let t = tl.transmissions[Int(tx)]
-    let host = t.to
+    // Fields are read in place: copying the whole transmission retains its payload for nothing.
+    let host = tl.transmissions[Int(tx)].to
     tl.transmissions[Int(tx)].land(
       Transmission.Landing(time: now, step: Int32(tl.steps.count), dropped: nil))
     primaryArrive = tl.records.count
     record(.arrive(tx: tx, note: nil), host: host)
     guard host >= 0 else { return }
     if hosts[Int(host)].spec.tcpConfig != nil {
-      segmentArrives(t.segment, host: host)
+      segmentArrives(tl.transmissions[Int(tx)].segment, host: host)
     } else {
       fx.note(.noTCP)
     }

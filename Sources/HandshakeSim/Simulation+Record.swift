@@ -128,7 +128,7 @@ extension Simulation {
     if let c = hosts[Int(h)].focus {
       let snap = conns.withUnsafeBufferPointer { $0[Int(c)].snapshot }
       if let p = previous?.0, p >= 0,
-        tl.connectionSnapshots.withUnsafeBufferPointer({ $0[Int(p)] == snap })
+        tl.connectionSnapshots[Int(p)] == snap
       {
         ci = p
       } else {
@@ -158,8 +158,9 @@ extension Simulation {
       guard rec.host == l || rec.host == r else { continue }
       switch rec.event {
       case .send(let tx), .arrive(let tx, _), .drop(let tx, _):
-        let t = tl.transmissions[Int(tx)]
-        if (t.from == l || t.from == r) && (t.to == l || t.to == r) { return false }
+        let from = tl.transmissions[Int(tx)].from
+        let to = tl.transmissions[Int(tx)].to
+        if (from == l || from == r) && (to == l || to == r) { return false }
       case .app(let s, _, _, _), .state(let s, _, _), .timer(let s, _):
         guard s >= 0 else { return false }
         let info = tl.sockets[Int(s)]

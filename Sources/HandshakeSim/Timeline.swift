@@ -4,7 +4,8 @@
 /// Steps are reachable by index in constant time. Snapshots are stored once per change (a step
 /// holds indices into the snapshot arrays), so a SYN flood does not copy its half-open
 /// connections into every step; in-flight segments are found from the step's oldest pending
-/// transmission rather than copied.
+/// transmission rather than copied. The long arrays are `ChunkedArray`s: a million-step run
+/// grows them without the copy an Array makes each time it doubles.
 public struct Timeline: Sendable {
   /// A host as the trace names it.
   public struct HostInfo: Hashable, Sendable {
@@ -33,19 +34,19 @@ public struct Timeline: Sendable {
   public var hosts: [HostInfo]
   public var left: Int32
   public var right: Int32
-  public var records: [TraceRecord]
-  public var transmissions: [Transmission]
+  public var records: ChunkedArray<TraceRecord>
+  public var transmissions: ChunkedArray<Transmission>
   public var sockets: [SocketInfo]
-  public var steps: [StepInfo]
-  public var connectionSnapshots: [ConnectionSnapshot]
-  public var listenerSnapshots: [ListenerSnapshot]
+  public var steps: ChunkedArray<StepInfo>
+  public var connectionSnapshots: ChunkedArray<ConnectionSnapshot>
+  public var listenerSnapshots: ChunkedArray<ListenerSnapshot>
   /// The last snapshot of every connection, by connection index, at the end of the run.
   public var finalConnections: [ConnectionSnapshot]
   public var end: RunEnd
   /// Engine events processed.
   public var eventCount: Int
   /// Every script entry that ran, in order.
-  public var performed: [PerformedAction] = []
+  public var performed: ChunkedArray<PerformedAction> = []
   /// Where the run came from: the engine, or a capture read by the passive tracker (whose
   /// panels have no timers to show, and whose states may be unknown at first).
   public var source: Source = .simulation
@@ -69,7 +70,7 @@ public struct Timeline: Sendable {
   public var stepCount: Int { steps.count }
 
   /// The records of step `i`.
-  public func records(ofStep i: Int) -> ArraySlice<TraceRecord> {
+  public func records(ofStep i: Int) -> Slice<ChunkedArray<TraceRecord>> {
     let s = steps[i]
     return records[Int(s.firstRecord)..<Int(s.firstRecord + s.recordCount)]
   }
