@@ -100,7 +100,7 @@ extension Connection {
       tell(.connect, .ok, &fx)
       // RFC 6298 (5.7): after a retransmitted SYN, data starts with an RTO of 3 s.
       if synRetransmitted {
-        srtt = nil
+        srtt8 = nil
         baseRTO = max(baseRTO, .seconds(3))
       }
       ackNow = true
@@ -125,11 +125,12 @@ extension Connection {
   /// buffer, taking an RTT sample if the timed segment is covered (Karn's rule applies).
   mutating func acknowledge(upTo ack: SeqNum, now: VirtualTime) {
     guard sndUna < ack else { return }
+    sndUna = ack
+    // After SND.UNA moves, as in Linux, so the once-per-round-trip check sees the new value.
     if let t = timedSeq, t < ack {
       sampleRTT(now - timedAt)
       timedSeq = nil
     }
-    sndUna = ack
     rtxQueue.dropAcknowledged(upTo: ack)
     if var first = rtxQueue.first, first.seq < ack {
       // The peer took part of a segment (it trimmed to its window): keep the rest.
@@ -153,19 +154,51 @@ extension Connection {
     rtxDeadline = rtxQueue.isEmpty ? nil : now + rto  // RFC 6298 (5.2), (5.3)
   }
 
-  /// RFC 6298 (2.2), (2.3): SRTT, RTTVAR and RTO from a measurement.
+  /// SRTT, RTTVAR and RTO from a measurement, as Linux computes them (`tcp_rtt_estimator`).
+  ///
+  /// RFC 6298 (2.2)–(2.4) sets RTO = SRTT + 4·RTTVAR and then raises the whole RTO to at least
+  /// 1 s. Linux keeps the RFC's SRTT and its gains of 1/8 and 1/4, but bounds the *variance term*
+  /// by TCP_RTO_MIN (200 ms) instead: RTO = SRTT + max(4·RTTVAR, 200 ms), so a 20 ms path gets
+  /// 220 ms (what `ss -ti` shows), not 200 ms or 1 s. It also lets the variance term grow at once
+  /// but shrink only once per round trip, by a quarter of the way to the largest deviation seen
+  /// in that round trip, and gives a falling RTT a gain of 1/32 on the deviation.
+  /// Values are kept in Linux's fixed point: SRTT×8 and deviations×4, in microseconds.
   mutating func sampleRTT(_ r: VirtualDuration) {
     let m = max(r.micros, 1)
-    if let s = srtt {
-      rttvar = (3 * rttvar + abs(s - m)) / 4
-      srtt = (7 * s + m) / 8
+    let floor = config.minRTO.micros
+    let s8: Int64
+    if var s = srtt8 {
+      var err = m - (s >> 3)
+      s += err
+      if err < 0 {
+        err = -err - (mdev4 >> 2)
+        // A sample below SRTT says little about variance: weigh it less.
+        if err > 0 { err >>= 3 }
+      } else {
+        err -= mdev4 >> 2
+      }
+      mdev4 += err
+      if mdev4 > mdevMax4 {
+        mdevMax4 = mdev4
+        rttvar4 = max(rttvar4, mdevMax4)
+      }
+      // Once per round trip (SND.UNA passed the mark), decay towards that round trip's largest.
+      if sndUna > rttMark {
+        if mdevMax4 < rttvar4 { rttvar4 -= (rttvar4 - mdevMax4) >> 2 }
+        rttMark = sndNxt
+        mdevMax4 = floor
+      }
+      s8 = max(1, s)
     } else {
-      srtt = m
-      rttvar = m / 2
+      // RFC 6298 (2.2): SRTT = R, RTTVAR = R/2, so 4·RTTVAR = 2R.
+      s8 = m << 3
+      mdev4 = m << 1
+      rttvar4 = max(mdev4, floor)
+      mdevMax4 = rttvar4
+      rttMark = sndNxt
     }
-    let granularity: Int64 = 1000  // 1 ms clock
-    let value = VirtualDuration(micros: (srtt ?? m) + max(granularity, 4 * rttvar))
-    baseRTO = min(max(value, config.minRTO), config.maxRTO)
+    srtt8 = s8
+    baseRTO = min(VirtualDuration(micros: (s8 >> 3) + rttvar4), config.maxRTO)
   }
 
   // MARK: - Synchronized states (§3.10.7.4)
@@ -301,7 +334,7 @@ extension Connection {
           tell(.connect, .ok, &fx)
         }
         if synRetransmitted {
-          srtt = nil
+          srtt8 = nil
           baseRTO = max(baseRTO, .seconds(3))
         }
         if simultaneousSynAck { return }

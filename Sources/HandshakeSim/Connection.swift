@@ -72,8 +72,17 @@ struct Connection: Sendable {
   /// RTO before backoff: the initial value, 3 s after a retransmitted SYN, or from SRTT.
   var baseRTO: VirtualDuration
   var backoff = 0
-  var srtt: Int64? = nil
-  var rttvar: Int64 = 0
+  /// SRTT×8 in microseconds (nil: no sample yet), Linux's fixed point.
+  var srtt8: Int64? = nil
+  /// The smoothed mean deviation ×4 (4·RTTVAR), the largest in this round trip, and the
+  /// variance term the RTO adds to SRTT (at least TCP_RTO_MIN). See `sampleRTT`.
+  var mdev4: Int64 = 0
+  var mdevMax4: Int64 = 0
+  var rttvar4: Int64 = 0
+  /// SND.NXT when the variance term last decayed; it decays again once SND.UNA passes it.
+  var rttMark = SeqNum(0)
+  /// SRTT in microseconds.
+  var srtt: Int64? { srtt8.map { $0 >> 3 } }
   /// The one segment being timed for an RTT sample (Karn: never a retransmitted one).
   var timedSeq: SeqNum? = nil
   var timedAt = VirtualTime.zero

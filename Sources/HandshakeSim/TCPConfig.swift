@@ -31,7 +31,8 @@ public struct TCPConfig: Hashable, Sendable {
   public var timestamps: Bool = false
   /// Initial retransmission timeout (RFC 6298 (2.1)).
   public var initialRTO: VirtualDuration = .seconds(1)
-  /// Lower bound on the RTO: Linux's 200 ms (`TCP_RTO_MIN`); RFC 6298 (2.4) says 1 s.
+  /// Lower bound on the RTO's variance term: Linux's 200 ms (`TCP_RTO_MIN`), so RTO ≥ SRTT +
+  /// 200 ms. RFC 6298 (2.4) instead raises the whole RTO to at least 1 s.
   public var minRTO: VirtualDuration = .millis(200)
   /// Upper bound on the RTO: Linux's 120 s (`TCP_RTO_MAX`).
   public var maxRTO: VirtualDuration = .seconds(120)

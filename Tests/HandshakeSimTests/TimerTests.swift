@@ -102,4 +102,57 @@ struct TimerTests {
     #expect(tl.timers(of: "client").first!.1 - fw2.time == .seconds(60))
     #expect(tl.finalConnection("server").state == .closeWait)
   }
+
+  @Test(
+    "RTO = SRTT + max(4·RTTVAR, 200 ms) from the first sample: R + max(2R, 200 ms), and a lost segment waits exactly that (RFC 6298 (2.2), Linux's floor)",
+    arguments: [(10, 220), (150, 900)] as [(Int64, Int64)])
+  func rtoFromFirstSample(oneWayMillis: Int64, expectedMillis: Int64) throws {
+    let latency = VirtualDuration.millis(oneWayMillis)
+    let s = Scenario(
+      hosts: [Fixture.client(), Fixture.server()],
+      link: LinkSpec(
+        leftToRight: latency, rightToLeft: latency,
+        faults: [FaultRule(.drop, from: 0, hasData: true, nth: 1)]),
+      script: Fixture.open + [
+        ScriptEntry(Fixture.after(.state, host: 0, state: .established), host: 0, .send(.count(10)))
+      ])
+    let tl = Simulation.run(s)
+    // The SYN,ACK gave the client its one sample, R = 2 × one-way.
+    let established = try #require(
+      tl.steps.indices.first { tl.endpoint(.left, atStep: $0).state == .established })
+    let client = try #require(tl.endpoint(.left, atStep: established).connection)
+    #expect(client.srtt == .millis(2 * oneWayMillis))
+    #expect(client.rto == .millis(expectedMillis))
+    let data = tl.sent(by: "client").filter { !$0.segment.payload.isEmpty }
+    #expect(data.count == 2 && data[1].sentAt - data[0].sentAt == .millis(expectedMillis))
+  }
+
+  @Test(
+    "on a steady path the RTO's variance term shrinks once per round trip down to 200 ms (Linux's mdev_max decay)"
+  )
+  func rtoSettles() throws {
+    let latency = VirtualDuration.millis(150)
+    // One small write every 0.5 s: each is timed, so each gives a sample of 300 ms (plus the
+    // server's delayed ACK).
+    let writes = (0..<30).map {
+      ScriptEntry(.at(Fixture.ms(1000 + 500 * Int64($0))), host: 0, .send(.count(10)))
+    }
+    let tl = Simulation.run(
+      Scenario(
+        hosts: [Fixture.client(), Fixture.server()],
+        link: LinkSpec(leftToRight: latency, rightToLeft: latency),
+        script: Fixture.open + writes))
+    var rtos: [VirtualDuration] = []
+    for i in tl.steps.indices {
+      guard let c = tl.endpoint(.left, atStep: i).connection, c.srtt != nil else { continue }
+      if rtos.last != c.rto { rtos.append(c.rto) }
+    }
+    let last = try #require(
+      tl.steps.indices.last.flatMap { tl.endpoint(.left, atStep: $0).connection })
+    let srtt = try #require(last.srtt)
+    #expect(rtos.first == .millis(900))
+    #expect(zip(rtos, rtos.dropFirst()).allSatisfy { $0.1 <= $0.0 }, "never grows on a steady path")
+    #expect(last.rto - srtt >= .millis(200))
+    #expect(last.rto - srtt < .millis(210), "the variance term has decayed to the floor")
+  }
 }
