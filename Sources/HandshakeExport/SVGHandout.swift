@@ -9,8 +9,9 @@ import TerminalUI
 /// arrived in), the hosts' states where they change, lost segments ending in a cross, and
 /// traffic with hosts off the diagram folded into grey bands that count it.
 ///
-/// Each segment is a `<g class="segment" data-tx="N">` holding its line and a `<text>` with the
-/// same label `trace --format text` prints, so tools (and the tests) can read the diagram back.
+/// Each segment is a `<g class="segment" data-tx="N">` holding its line, a `<title>` with the
+/// label `trace --format text` prints, so tools (and the tests) can read the diagram back, and
+/// a `<text>` with that label less its timestamps.
 public struct SVGHandout: Sendable {
   public let run: LessonRun
   public let language: Language
@@ -29,10 +30,18 @@ public struct SVGHandout: Sendable {
   var timeline: Timeline { run.timeline }
 
   // Geometry, in SVG user units (pixels at 100%).
-  static let width = 1040.0
-  static let leftX = 250.0
-  static let rightX = 750.0
+  static let width = 1080.0
+  static let leftX = 290.0
+  static let rightX = 790.0
   static let rowHeight = 36.0
+  /// How far apart the arrows of one step (a burst sent at once) leave their lifeline.
+  static let burstGap = 16.0
+  /// The widest a note beside the left lifeline may be, so it stays clear of the time column.
+  static let noteWidth = leftX - 10 - 90
+  /// Advance of a 12 px monospace glyph (DejaVu Sans Mono's is 0.602 em), rounded up.
+  static let labelCharWidth = 7.3
+  /// The smallest font a label is shrunk to.
+  static let minLabelFontSize = 8.0
   /// Generic fallback last, with fonts that have Hangul before it, so Korean renders anywhere.
   static let sansFonts =
     "'DejaVu Sans', 'Noto Sans', 'Noto Sans CJK KR', 'Noto Sans KR', 'Apple SD Gothic Neo', 'Malgun Gothic', sans-serif"
@@ -89,12 +98,24 @@ public struct SVGHandout: Sendable {
     head.append(
       text("\(r.address)", x: SVGHandout.rightX, y: top, cls: "address", anchor: "middle"))
     top += 30
-    for (n, k) in rows.enumerated() { yOfRow[k] = top + Double(n) * SVGHandout.rowHeight }
+    // A row is as tall as its notes and its burst of arrows need.
+    let bursts = burstIndices()
+    var notesOfRow: [Int: (left: [NoteLine], right: [NoteLine])] = [:]
+    var y = top
+    for k in rows {
+      yOfRow[k] = y
+      let n = (left: noteLines(plan.notes[k].left), right: noteLines(plan.notes[k].right))
+      notesOfRow[k] = n
+      let noteHeight = Double(max(n.left.count, n.right.count)) * 15 + 10
+      let burstHeight =
+        SVGHandout.rowHeight + Double(bursts.count[k, default: 1] - 1) * SVGHandout.burstGap
+      y += max(SVGHandout.rowHeight, noteHeight, burstHeight)
+    }
     // A hidden band's steps are drawn at the row before it.
     for k in plan.rows.indices where yOfRow[k] == nil {
       yOfRow[k] = rows.last { $0 < k }.flatMap { yOfRow[$0] } ?? top
     }
-    let bottom = top + Double(max(rows.count, 1)) * SVGHandout.rowHeight
+    let bottom = rows.isEmpty ? top + SVGHandout.rowHeight : y
     let height = bottom + 50
 
     out.append(#"<?xml version="1.0" encoding="UTF-8"?>"#)
@@ -143,14 +164,20 @@ public struct SVGHandout: Sendable {
           text("+ " + strings.count("ladder_background", aside), x: 20, y: y + 18, cls: "aside"))
         out.append("</g>")
       }
-      let notes = plan.notes[k]
+      let notes = notesOfRow[k]!
       out += noteTexts(notes.left, x: SVGHandout.leftX - 10, y: y, anchor: "end")
       out += noteTexts(notes.right, x: SVGHandout.rightX + 10, y: y, anchor: "start")
     }
 
     // Arrows, one per segment between the lifelines.
-    for tx in plan.arrows {
-      out += arrow(tx, yOfRow: yOfRow)
+    let geometry = plan.arrows.map { arrowGeometry($0, yOfRow: yOfRow, burst: bursts.index) }
+    // Where an arrow lands on a lifeline: an arrow leaving from the same point makes a narrow
+    // wedge with it there, so that one's label moves towards its far end.
+    let landingPoints = Set(geometry.flatMap { g in g.landings.map { Point(x: g.x2, y: $0) } })
+    var placer = LabelPlacer(
+      charWidth: SVGHandout.labelCharWidth, minFontSize: SVGHandout.minLabelFontSize)
+    for g in geometry {
+      out += arrow(g, wedgeAtStart: landingPoints.contains(Point(x: g.x1, y: g.y1)), &placer)
     }
     out.append(
       text(
@@ -200,37 +227,107 @@ public struct SVGHandout: Sendable {
     """
   }
 
-  func noteTexts(_ n: HandoutPlan.Note, x: Double, y: Double, anchor: String) -> [String] {
-    var out: [String] = []
-    var dy = 0.0
+  /// One line of a note beside a lifeline.
+  struct NoteLine: Hashable {
+    var text: String
+    var isState: Bool
+  }
+
+  /// A note's lines: the states it passed through, then the calls and arrival notes, each
+  /// wrapped to the width beside the lifeline. A state line is bold and larger, so it gets
+  /// fewer columns.
+  func noteLines(_ n: HandoutPlan.Note) -> [NoteLine] {
+    var out: [NoteLine] = []
     if !n.states.isEmpty {
-      out.append(
-        text(
-          n.states.map(\.rfcName).joined(separator: " → "), x: x, y: y + 5, cls: "state",
-          anchor: anchor))
-      dy = 15
+      let states = n.states.map(\.rfcName).joined(separator: " → ")
+      for l in TextWrap.wrap(states, width: Int(SVGHandout.noteWidth / 9.5)) {
+        out.append(NoteLine(text: l, isState: true))
+      }
     }
     let small = n.arrivals.map { strings["note_" + $0.rawValue] } + n.calls
     if !small.isEmpty {
-      out.append(
-        text(small.joined(separator: ", "), x: x, y: y + 5 + dy, cls: "call", anchor: anchor))
+      for l in TextWrap.wrap(small.joined(separator: ", "), width: Int(SVGHandout.noteWidth / 6.8))
+      {
+        out.append(NoteLine(text: l, isState: false))
+      }
     }
     return out
   }
 
-  /// The group for one segment: its line, a cross if it was lost, a second line if the link
-  /// duplicated it, and its label along the line.
-  func arrow(_ tx: Int, yOfRow: [Int: Double]) -> [String] {
+  func noteTexts(_ lines: [NoteLine], x: Double, y: Double, anchor: String) -> [String] {
+    var out: [String] = []
+    var dy = 5.0
+    for l in lines {
+      out.append(text(l.text, x: x, y: y + dy, cls: l.isState ? "state" : "call", anchor: anchor))
+      dy += 15
+    }
+    return out
+  }
+
+  /// Per arrow, its place among the arrows that leave in the same row (a burst sent at once),
+  /// and per row how many leave there.
+  func burstIndices() -> (index: [Int: Int], count: [Int: Int]) {
+    var index: [Int: Int] = [:]
+    var count: [Int: Int] = [:]
+    for tx in plan.arrows {
+      let row = plan.rowOfStep[Int(timeline.transmissions[tx].sendStep)]
+      index[tx] = count[row, default: 0]
+      count[row, default: 0] += 1
+    }
+    return (index, count)
+  }
+
+  typealias Point = LabelPlacer.Point
+
+  /// Where one segment's lines go: from its sender's lifeline at its row (lower for each
+  /// earlier arrow of the same burst) to the receiver's at the row of each copy's landing.
+  struct ArrowGeometry {
+    var tx: Int
+    var x1: Double
+    var y1: Double
+    var x2: Double
+    /// The y of each landing that was not lost.
+    var landings: [Double]
+    /// The end of the line: the first landing, or where a lost or unfinished one stops.
+    var endX: Double
+    var endY: Double
+    var lost: Bool
+  }
+
+  func arrowGeometry(_ tx: Int, yOfRow: [Int: Double], burst: [Int: Int]) -> ArrowGeometry {
     let t = timeline.transmissions[tx]
-    let s = t.segment
     let fromLeft = t.from == timeline.left
     let x1 = fromLeft ? SVGHandout.leftX : SVGHandout.rightX
     let x2 = fromLeft ? SVGHandout.rightX : SVGHandout.leftX
-    let y1 = yOfRow[plan.rowOfStep[Int(t.sendStep)]] ?? 0
+    let y1 =
+      (yOfRow[plan.rowOfStep[Int(t.sendStep)]] ?? 0) + Double(burst[tx] ?? 0) * SVGHandout.burstGap
     func yAt(_ l: Transmission.Landing) -> Double {
       let y = yOfRow[plan.rowOfStep[Int(l.step)]] ?? y1
       return y > y1 ? y : y1 + SVGHandout.rowHeight / 3
     }
+    var g = ArrowGeometry(
+      tx: tx, x1: x1, y1: y1, x2: x2, landings: t.landings.filter { $0.dropped == nil }.map(yAt),
+      endX: x2, endY: y1 + SVGHandout.rowHeight, lost: t.wasLost)
+    if let first = t.landings.first {
+      g.endY = yAt(first)
+      if first.dropped != nil {
+        // Lost on the way: the line stops short and ends in a cross.
+        g.endX = x1 + (x2 - x1) * 0.6
+        g.endY = y1 + (g.endY - y1) * 0.6
+      }
+    } else {
+      // Still on the wire when the run ended.
+      g.endX = x1 + (x2 - x1) * 0.5
+      g.endY = y1 + (g.endY - y1) * 0.5
+    }
+    return g
+  }
+
+  /// The group for one segment: its line, a cross if it was lost, a second line if the link
+  /// duplicated it, and its label along the line.
+  func arrow(_ g: ArrowGeometry, wedgeAtStart: Bool, _ placer: inout LabelPlacer) -> [String] {
+    let t = timeline.transmissions[g.tx]
+    let s = t.segment
     var classes = ["segment"]
     if s.flags.contains(.syn) { classes.append("syn") }
     if s.flags.contains(.fin) { classes.append("fin") }
@@ -238,48 +335,41 @@ public struct SVGHandout: Sendable {
     classes.append(s.payload.isEmpty ? "ack" : "data")
     if t.isRetransmission { classes.append("retransmission") }
     let landings = t.landings
-    let lost = t.wasLost
-    if lost { classes.append("lost") }
+    if g.lost { classes.append("lost") }
 
-    let label = timeline.segmentLabel(tx, absolute: absolute) + (t.isRetransmission ? " (rtx)" : "")
+    let rtx = t.isRetransmission ? " (rtx)" : ""
+    // The label drawn leaves out timestamps; the full one, as `trace` prints it, is the
+    // group's title (a tooltip in a browser, and what a tool reads back).
+    let label = timeline.segmentLabel(g.tx, absolute: absolute, timestamps: false) + rtx
+    let full = timeline.segmentLabel(g.tx, absolute: absolute) + rtx
     var out = [
-      #"<g class="\#(classes.joined(separator: " "))" data-tx="\#(tx)" data-step="\#(t.sendStep)">"#
+      #"<g class="\#(classes.joined(separator: " "))" data-tx="\#(g.tx)" data-step="\#(t.sendStep)">"#,
+      "<title>\(escape(full))</title>",
     ]
-    var endX = x2
-    var endY = y1 + SVGHandout.rowHeight
+    let (x1, y1, endX, endY) = (g.x1, g.y1, g.endX, g.endY)
     if let first = landings.first {
-      endY = yAt(first)
       if first.dropped != nil {
-        // Lost on the way: the line stops short and ends in a cross.
-        endX = x1 + (x2 - x1) * 0.6
-        endY = y1 + (endY - y1) * 0.6
         out.append(line(x1, y1, endX, endY, cls: nil))
         out.append(line(endX - 6, endY - 6, endX + 6, endY + 6, cls: "cross"))
         out.append(line(endX - 6, endY + 6, endX + 6, endY - 6, cls: "cross"))
       } else {
-        out.append(line(x1, y1, x2, endY, cls: nil, head: true))
+        out.append(line(x1, y1, g.x2, endY, cls: nil, head: true))
       }
-      if landings.count > 1, landings[1].dropped == nil {
-        out.append(line(x1, y1, x2, yAt(landings[1]), cls: "duplicate", head: true))
+      if landings.count > 1, landings[1].dropped == nil, let second = g.landings.last {
+        out.append(line(x1, y1, g.x2, second, cls: "duplicate", head: true))
       }
     } else {
-      // Still on the wire when the run ended.
-      endX = x1 + (x2 - x1) * 0.5
-      endY = y1 + (endY - y1) * 0.5
       out.append(line(x1, y1, endX, endY, cls: nil))
     }
-    // The label sits above the line, turned to follow it: centred on an arrow; on a lost
-    // segment's short line, starting at the sender so it stays clear of the cross.
-    let angle = atan2(endY - y1, endX - x1) * 180 / .pi
-    let upright = abs(angle) > 90 ? angle - 180 : angle
-    var (lx, ly, anchor) = ((x1 + endX) / 2, (y1 + endY) / 2, "middle")
-    if lost {
-      let f = 12 / abs(endX - x1)
-      (lx, ly) = (x1 + (endX - x1) * f, y1 + (endY - y1) * f)
-      anchor = fromLeft ? "start" : "end"
-    }
+    // The label: above the line, turned with it, where it keeps clear of the labels before it
+    // (see `LabelPlacer`). The font size shrinks a long label for librsvg, which ignores
+    // `textLength`; browsers also squeeze it to the given length, whatever font they found.
+    let p = placer.place(
+      from: .init(x: x1, y: y1), to: .init(x: endX, y: endY), characters: label.count,
+      lost: g.lost, wedgeAtStart: wedgeAtStart)
+    let size = p.fontSize < 12 ? #" style="font-size: \#(fmt(p.fontSize))px""# : ""
     out.append(
-      #"<text x="\#(fmt(lx))" y="\#(fmt(ly - 5))" text-anchor="\#(anchor)" transform="rotate(\#(fmt(upright)) \#(fmt(lx)) \#(fmt(ly)))">\#(escape(label))</text>"#
+      #"<text x="\#(fmt(p.x))" y="\#(fmt(p.y - 5))" text-anchor="\#(p.anchor)" textLength="\#(fmt(p.width))" lengthAdjust="spacingAndGlyphs"\#(size) transform="rotate(\#(fmt(p.angle)) \#(fmt(p.x)) \#(fmt(p.y)))">\#(escape(label))</text>"#
     )
     out.append("</g>")
     return out

@@ -32,8 +32,9 @@ extension Timeline {
     return (seqBase, receiverISS ?? receiverFirst.map { $0 - UInt32(1) } ?? SeqNum(0))
   }
 
-  /// "SYN seq=0 win=65535 <mss 1460,sackOK>" for a transmission.
-  public func segmentLabel(_ tx: Int, absolute: Bool = false) -> String {
+  /// "SYN seq=0 win=65535 <mss 1460,sackOK>" for a transmission. Without `timestamps`, the
+  /// TS option is left out (a diagram has no room for two ten-digit numbers per arrow).
+  public func segmentLabel(_ tx: Int, absolute: Bool = false, timestamps: Bool = true) -> String {
     let s = transmissions[tx].segment
     var seq = s.seq.rawValue
     var ack = s.ack.rawValue
@@ -49,7 +50,7 @@ extension Timeline {
     if let m = s.options.mss { opts.append("mss \(m)") }
     if s.options.sackPermitted { opts.append("sackOK") }
     if let w = s.options.windowScale { opts.append("wscale \(w)") }
-    if let ts = s.options.timestamps { opts.append("TS \(ts.value):\(ts.echoReply)") }
+    if timestamps, let ts = s.options.timestamps { opts.append("TS \(ts.value):\(ts.echoReply)") }
     if !s.options.sackBlocks.isEmpty {
       let blocks = s.options.sackBlocks.map { b -> String in
         let base = absolute ? 0 : (relativeBase(for: tx)?.ack.rawValue ?? 0)

@@ -61,10 +61,14 @@ struct HandoutTests {
       let tx = try #require(attr(g, "data-tx").flatMap { Int($0) })
       let t = tl.transmissions[tx]
       let children = g.children?.compactMap { $0 as? XMLElement } ?? []
-      // Its label is the trace's label, with the retransmission marked.
+      // Its title is the trace's label, with the retransmission marked; the label drawn is
+      // the same without timestamps.
+      let rtx = t.isRetransmission ? " (rtx)" : ""
+      let title = children.first { $0.name == "title" }?.stringValue
+      #expect(title == tl.segmentLabel(tx) + rtx)
       let label = children.first { $0.name == "text" }?.stringValue
-      let expected = tl.segmentLabel(tx) + (t.isRetransmission ? " (rtx)" : "")
-      #expect(label == expected)
+      #expect(label == tl.segmentLabel(tx, timestamps: false) + rtx)
+      if t.segment.options.timestamps != nil { #expect(label != title) }
       let classes = Set((attr(g, "class") ?? "").split(separator: " "))
       #expect(classes.contains("retransmission") == t.isRetransmission)
       // A lost segment ends in a cross; one that arrived ends in an arrowhead.
@@ -96,6 +100,52 @@ struct HandoutTests {
     #expect(svg.contains("'Noto Sans CJK KR'"))
     #expect(svg.contains("sans-serif;"))
     #expect(svg.contains("정상적인 연결"))
+  }
+
+  @Test(
+    "SVG labels stay between the lifelines, a burst's arrows leave one by one, notes clear the time column",
+    arguments: cases)
+  func svgGeometry(id: String, language: Language) throws {
+    let handout = SVGHandout(try lessonRun(id), language: language)
+    let root = try #require(try XMLDocument(xmlString: handout.svg(), options: []).rootElement())
+    let (left, right) = (SVGHandout.leftX, SVGHandout.rightX)
+    var starts: [String] = []
+    for g in elements(root, named: "g") where (attr(g, "class") ?? "").hasPrefix("segment") {
+      let children = g.children?.compactMap { $0 as? XMLElement } ?? []
+      let text = try #require(children.first { $0.name == "text" })
+      let x = try #require(attr(text, "x").flatMap(Double.init))
+      let width = try #require(attr(text, "textLength").flatMap(Double.init))
+      let transform = try #require(attr(text, "transform"))
+      let angle = try #require(
+        Double(transform.dropFirst("rotate(".count).split(separator: " ").first ?? ""))
+      let run = width * cos(angle * .pi / 180)
+      let (from, to): (Double, Double) =
+        switch attr(text, "text-anchor") {
+        case "start": (x, x + run)
+        case "end": (x - run, x)
+        default: (x - run / 2, x + run / 2)
+        }
+      #expect(from >= left && to <= right, "\(text.stringValue ?? ""): \(from)...\(to)")
+      // Fitted by font size first: what is left to squeeze is small.
+      let size =
+        attr(text, "style").flatMap { Double($0.filter { $0.isNumber || $0 == "." }) } ?? 12
+      #expect(size >= SVGHandout.minLabelFontSize)
+      let natural = Double(text.stringValue?.count ?? 0) * SVGHandout.labelCharWidth * size / 12
+      #expect(
+        width >= natural * 0.75, "\(text.stringValue ?? "") squeezed to \(width) of \(natural)")
+      let line = try #require(children.first { $0.name == "line" })
+      starts.append((attr(line, "x1") ?? "") + "," + (attr(line, "y1") ?? ""))
+    }
+    // A burst (segments sent in one step) leaves at different heights, one arrow each.
+    #expect(Set(starts).count == starts.count)
+    // Notes beside the left lifeline end at it and start right of the time column (x ≤ 90),
+    // by a generous estimate of their width.
+    for t in elements(root, named: "text") where attr(t, "text-anchor") == "end" {
+      guard let cls = attr(t, "class"), cls == "state" || cls == "call" else { continue }
+      let perColumn = cls == "state" ? 9.5 : 6.8
+      let width = Double((t.stringValue ?? "").displayWidth) * perColumn
+      #expect(width <= SVGHandout.noteWidth, "\(t.stringValue ?? "")")
+    }
   }
 
   @Test("text from the lesson cannot break the SVG or smuggle escapes")
