@@ -87,12 +87,13 @@ struct LabelPlacer {
       let placement = Placement(
         x: anchorPoint.x, y: anchorPoint.y, angle: upright, anchor: anchor, fontSize: fontSize,
         width: width)
-      if best == nil || clearance > best!.clearance {
+      if clearance > best?.clearance ?? -.infinity {
         best = (placement, (a, b), clearance)
       }
       if clearance >= 0 { break }
     }
-    let chosen = best!
+    // There is always a candidate, so `best` is set.
+    guard let chosen = best else { preconditionFailure("no candidate position") }
     placed.append((chosen.segment.0, chosen.segment.1, chosen.placement.fontSize))
     return chosen.placement
   }

@@ -279,8 +279,8 @@ public struct SVGHandout: Sendable {
 
   typealias Point = LabelPlacer.Point
 
-  /// Where one segment's lines go: from its sender's lifeline at its row (lower for each
-  /// earlier arrow of the same burst) to the receiver's at the row of each copy's landing.
+  /// Where one segment's lines go: from its sender's lifeline at its row (each later arrow of
+  /// the same burst a little lower) to the receiver's at the row of each copy's landing.
   struct ArrowGeometry {
     var tx: Int
     var x1: Double
