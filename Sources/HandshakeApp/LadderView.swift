@@ -230,6 +230,8 @@ enum LadderView {
     let animating = m.animation.map { $0.step == k ? $0.progress(at: m.now) : 1 } ?? 1
     var labelled: Set<Int> = []  // arrival rows that already carry a label, per direction
     var extra: [Int: Int] = [:]
+    // Per departure row and direction: the first segment still in flight, and how many more.
+    var flyingFrom: [Int: (tx: Int, more: Int)] = [:]
     var tx = startTx
     while tx < tl.transmissions.count && tl.transmissions[tx].sendStep <= Int32(k) {
       defer { tx += 1 }
@@ -253,10 +255,15 @@ enum LadderView {
         if start + 1 <= bottom {
           for y in (start + 1)...bottom { c.line(lane, y, [.up, .down], flying, dashed: true) }
         }
+        // One label per departure row and direction: a burst shows its first segment's
+        // label and how many more left with it (written over each other they were garbled).
         if let y = yd {
-          let room = (xR - xL) - 5
-          let text = label(m, tx, width: room) + " …"
-          c.text(text, fromLeft ? lane + 2 : lane - 1 - text.displayWidth, y, flying)
+          let key = y * 2 + (fromLeft ? 0 : 1)
+          if flyingFrom[key] == nil {
+            flyingFrom[key] = (tx, 0)
+          } else {
+            flyingFrom[key]!.more += 1
+          }
         }
         continue
       }
@@ -304,6 +311,15 @@ enum LadderView {
         let x = lo + max(0, (hi - lo - w) / 2)
         c.text(" " + text + " ", x, ya, dropped ? theme["arrow_dropped"] : style)
       }
+    }
+    for (key, flying) in flyingFrom {
+      let (y, fromLeft) = (key / 2, key % 2 == 0)
+      let lane = fromLeft ? xL + 2 : xR - 2
+      let more = flying.more > 0 ? " +\(flying.more)" : ""
+      let room = (xR - xL) - 5 - more.count
+      let text = label(m, flying.tx, width: room) + " …" + more
+      c.text(
+        text, fromLeft ? lane + 2 : lane - 1 - text.displayWidth, y, theme["arrow_in_flight"])
     }
     for (key, n) in extra {
       let y = key / 2

@@ -91,6 +91,23 @@ struct ViewTests {
     #expect(AppFixture.text(m).contains("FIN,ACK seq=5021 ack=1022"))
   }
 
+  @Test("a burst in flight shows its first segment's label and how many more left with it")
+  func burstInFlight() {
+    for (width, height) in [(80, 24), (100, 30), (120, 40)] {
+      var m = AppFixture.model("options", width: width, height: height)
+      // Step 6: send() puts eight segments on the wire at once; none has landed yet.
+      AppFixture.press([.char("6"), .enter], &m)
+      let rows = AppFixture.text(m).split(separator: "\n").filter { $0.contains("… +7") }
+      #expect(rows.count == 1, "\(width)×\(height)")
+      #expect(
+        rows.first?.contains("ACK seq=1 ack=1") == true || rows.first?.contains("ACK 1/1") == true)
+      // The next step: one has landed, seven are still flying.
+      AppFixture.press([.right], &m)
+      m.animation = nil
+      #expect(AppFixture.text(m).contains("… +6"), "\(width)×\(height)")
+    }
+  }
+
   @Test("a flood's background traffic folds into one row; the server's queue shows the backlog")
   func flood() {
     var m = AppFixture.model("syn-flood", width: 120, height: 40)
