@@ -2,9 +2,8 @@
 ///
 /// A Swift `Array` grows by doubling, and each growth copies every element into a new block while
 /// the old one is still resident: at a million transmissions the copy alone is ~90 MB more than
-/// the data. Here a full chunk is never moved again, so growing costs at most one chunk's copy
-/// (while that chunk itself grows) and memory stays close to what is stored. Indexing is a shift
-/// and a mask.
+/// the data. Here each chunk is allocated at its full size and never moved, so growing copies
+/// nothing and memory stays close to what is stored. Indexing is a shift and a mask.
 public struct ChunkedArray<Element> {
   /// log2 of the elements per chunk: 4,096 (a 336-byte connection snapshot makes a 1.4 MB chunk).
   @usableFromInline static var shift: Int { 12 }
