@@ -15,10 +15,13 @@ let package = Package(
     // MARK: The pure core: TCP endpoints, link, scheduler, timeline. No I/O, no clocks.
     .target(name: "HandshakeSim"),
 
+    // MARK: Files in and out: inputs read once as streams, outputs all-or-nothing.
+    .target(name: "HandshakeIO"),
+
     // MARK: Lessons as data: the lesson file model, loader, checks and runs; built-in lessons.
     .target(
       name: "HandshakeLessons",
-      dependencies: ["HandshakeSim", "Yams"],
+      dependencies: ["HandshakeSim", "HandshakeIO", "Yams"],
       plugins: ["EmbedFiles"]),
 
     // MARK: Terminal drawing without a terminal: cells, frames, text width, wrapping.
@@ -33,12 +36,14 @@ let package = Package(
     // MARK: Exports: pcap files and handouts (text, Markdown, SVG).
     .target(
       name: "HandshakeExport",
-      dependencies: ["HandshakeSim", "HandshakeLessons", "HandshakeApp", "TerminalUI"]),
+      dependencies: [
+        "HandshakeSim", "HandshakeLessons", "HandshakeApp", "HandshakeIO", "TerminalUI",
+      ]),
 
     // MARK: Captures: pcap and pcapng reading, connections, explanations (open FILE).
     .target(
       name: "HandshakeCapture",
-      dependencies: ["HandshakeSim", "HandshakeLessons", "HandshakeApp"]),
+      dependencies: ["HandshakeSim", "HandshakeLessons", "HandshakeApp", "HandshakeIO"]),
 
     // MARK: The only code that touches ncurses: a C shim and the backend.
     .target(
@@ -58,35 +63,40 @@ let package = Package(
       name: "handshake-tui",
       dependencies: [
         "HandshakeSim", "HandshakeLessons", "HandshakeApp", "HandshakeExport", "HandshakeCapture",
-        "TerminalUI", "CursesBackend",
+        "HandshakeIO", "TerminalUI", "CursesBackend",
         .product(name: "ArgumentParser", package: "swift-argument-parser"),
       ]),
     .executableTarget(
       name: "handshake-bench",
       dependencies: [
         "HandshakeSim", "HandshakeLessons", "HandshakeApp", "HandshakeExport", "HandshakeCapture",
-        "TerminalUI", "TmuxDriver",
+        "HandshakeIO", "TerminalUI", "TmuxDriver",
       ]),
 
     // MARK: Tests
     .testTarget(name: "HandshakeSimTests", dependencies: ["HandshakeSim"]),
     .testTarget(name: "TerminalUITests", dependencies: ["TerminalUI"]),
+    .testTarget(name: "HandshakeIOTests", dependencies: ["HandshakeIO"]),
     .testTarget(
       name: "HandshakeAppTests",
       dependencies: ["HandshakeApp", "HandshakeLessons", "HandshakeSim", "TerminalUI"],
       exclude: ["Snapshots"]),
     .testTarget(
-      name: "HandshakeLessonsTests", dependencies: ["HandshakeLessons", "HandshakeSim"],
+      name: "HandshakeLessonsTests",
+      dependencies: ["HandshakeLessons", "HandshakeIO", "HandshakeSim"],
       exclude: ["Snapshots"]),
     .testTarget(
       name: "CaptureTests",
       dependencies: [
-        "HandshakeCapture", "HandshakeApp", "HandshakeExport", "HandshakeLessons", "HandshakeSim",
+        "HandshakeCapture", "HandshakeApp", "HandshakeExport", "HandshakeIO", "HandshakeLessons",
+        "HandshakeSim",
       ],
       exclude: ["Fixtures"]),
     .testTarget(
       name: "ExportTests",
-      dependencies: ["HandshakeExport", "HandshakeLessons", "HandshakeSim", "TmuxDriver"]),
+      dependencies: [
+        "HandshakeExport", "HandshakeIO", "HandshakeLessons", "HandshakeSim", "TmuxDriver",
+      ]),
     // The real binary, driven in tmux (it needs the executable built, which `swift test` does).
     .testTarget(name: "EndToEndTests", dependencies: ["TmuxDriver"]),
   ],

@@ -10,6 +10,8 @@ public final class CursesTerminal {
     case key(Key)
     case resize(width: Int, height: Int)
     case timeout
+    /// The program was stopped and continued without curses knowing (SIGSTOP, then fg).
+    case continued
   }
 
   public enum Failure: Error, CustomStringConvertible {
@@ -26,6 +28,10 @@ public final class CursesTerminal {
 
   /// Whether the terminal shows colours (and NO_COLOR is not set).
   public private(set) var hasColor = false
+  /// No UTF-8 locale could be had: frames are drawn in ASCII (and the app in English).
+  public private(set) var asciiOnly = false
+  /// Why the locale was changed or ASCII chosen, to be said once on screen.
+  public private(set) var localeNote: String?
   private var screen: OpaquePointer?
   private var pairs: [Int: Int16] = [:]
   private var nextPair: Int16 = 1
@@ -33,9 +39,9 @@ public final class CursesTerminal {
 
   /// Starts curses on the controlling terminal. Throws when stdin or stdout is not a terminal,
   /// or when the terminal cannot be driven (TERM=dumb, unknown TERM).
-  public init() throws {
+  public init(ascii: Bool = false) throws {
     guard cn_isatty(0) == 1 && cn_isatty(1) == 1 else { throw Failure.notATerminal }
-    setlocale(LC_ALL, "")  // before curses, or Hangul and box drawing come out blank
+    chooseLocale(forceASCII: ascii)
     cn_install_restore_handlers()
     // newterm, unlike initscr, returns nil instead of exiting when the terminal is unusable.
     screen = newterm(nil, cn_stdout(), cn_stdin())
@@ -50,6 +56,8 @@ public final class CursesTerminal {
     cbreak()  // not raw: Ctrl-C and Ctrl-Z still signal
     noecho()
     nonl()
+    // Ctrl-S must not freeze the lesson until Ctrl-Q.
+    _ = cn_disable_flow_control()
     keypad(cn_stdscr(), true)
     set_escdelay(25)
     curs_set(0)
@@ -62,6 +70,40 @@ public final class CursesTerminal {
   }
 
   deinit { close() }
+
+  /// Sets the locale before curses starts: the environment's if it is UTF-8 (or Hangul and box
+  /// drawing come out blank), else a UTF-8 locale that exists, else ASCII.
+  private func chooseLocale(forceASCII: Bool) {
+    let env = ProcessInfo.processInfo.environment
+    let asked =
+      env["LC_ALL"].flatMap { $0.isEmpty ? nil : $0 } ?? env["LC_CTYPE"]
+      .flatMap { $0.isEmpty ? nil : $0 } ?? env["LANG"] ?? ""
+    let took = setlocale(LC_ALL, "") != nil
+    if forceASCII {
+      asciiOnly = true
+      return
+    }
+    if took && cn_locale_is_utf8() == 1 { return }
+    for fallback in ["C.UTF-8", "C.utf8", "en_US.UTF-8"] where setlocale(LC_ALL, fallback) != nil {
+      if cn_locale_is_utf8() == 1 {
+        let why = took ? "is not UTF-8" : "is not installed"
+        localeNote =
+          "the locale \(asked.isEmpty ? "C" : asked) \(why): drawing with \(fallback) (--ascii draws plain ASCII)"
+        return
+      }
+    }
+    asciiOnly = true
+    localeNote =
+      "no UTF-8 locale is installed (\(asked.isEmpty ? "C" : asked)): drawing in ASCII, in English"
+  }
+
+  /// Takes the screen back after the program was stopped and continued behind curses' back:
+  /// the shell has put the terminal in line mode and may have drawn over the screen.
+  public func resume() {
+    reset_prog_mode()
+    cn_enter_screen_again()
+    clearok(cn_curscr(), true)
+  }
 
   /// Puts the terminal back as it was. Safe to call more than once.
   public func close() {
@@ -107,7 +149,11 @@ public final class CursesTerminal {
         var text: [wchar_t] = []
         var runEnd = x
         while runEnd < min(w, f.width) && f[runEnd, y].style == style {
-          for u in f[runEnd, y].text.unicodeScalars { text.append(wchar_t(bitPattern: u.value)) }
+          if asciiOnly {
+            text.append(wchar_t(bitPattern: ASCIIFallback.scalar(for: f[runEnd, y].text)))
+          } else {
+            for u in f[runEnd, y].text.unicodeScalars { text.append(wchar_t(bitPattern: u.value)) }
+          }
           runEnd += 1
         }
         attr_set(attributes(style), pair(style.foreground, style.background), nil)
@@ -121,12 +167,34 @@ public final class CursesTerminal {
     refresh()
   }
 
-  /// Waits for a key, a resize, or the timeout (nil waits for ever, so an idle screen costs no CPU).
+  /// Waits for a key, a resize, a continue after a stop, or the timeout (nil waits for ever, so
+  /// an idle screen costs no CPU). The wait is a poll(2) of the terminal, not a blocking read
+  /// inside curses: a signal always ends a poll, while curses may quietly restart its read, and
+  /// a SIGCONT that curses did not see must wake the program to take the screen back.
   public func next(timeoutMillis: Int?) -> Event {
-    wtimeout(cn_stdscr(), Int32(timeoutMillis ?? -1))
+    let deadline = timeoutMillis.map { ContinuousClock.now + .milliseconds($0) }
+    while true {
+      if let e = readKey() { return e }
+      if cn_take_continued() == 1 { return .continued }
+      var wait: Int32 = -1
+      if let deadline {
+        let left = deadline - ContinuousClock.now
+        let ms =
+          left.components.seconds * 1000 + left.components.attoseconds / 1_000_000_000_000_000
+        guard ms > 0 else { return .timeout }
+        wait = Int32(min(ms, Int64(Int32.max)))
+      }
+      // Ready, or interrupted by a signal (a resize, a continue): either way, read again.
+      if cn_wait_for_input(wait) == 0 { return .timeout }
+    }
+  }
+
+  /// The next key or resize curses has, without waiting; nil if there is none.
+  private func readKey() -> Event? {
+    wtimeout(cn_stdscr(), 0)
     var wch: wint_t = 0
     let r = wget_wch(cn_stdscr(), &wch)
-    if r == cn_err() { return .timeout }
+    if r == cn_err() { return nil }
     if r == cn_key_code_yes() {
       switch Int32(wch) {
       case KEY_RESIZE: return .resize(width: size.width, height: size.height)

@@ -6,11 +6,19 @@ import TerminalUI
 /// The interactive loop: draw the model's frame, wait for a key or a tick, update, repeat. It
 /// blocks on input when nothing animates.
 public enum TerminalApp {
-  /// Runs until the user quits. Returns after the terminal has been restored. `moreLessons` is
-  /// called once the first frame is on screen, so the lesson picker fills in without delaying it.
+  /// At most this many queued events are applied before a frame is drawn again.
+  static let maxBatch = 100_000
 
-  public static func run(_ model: AppModel, moreLessons: () -> [Lesson] = { [] }) throws {
-    let term = try CursesTerminal()
+  /// Runs until the user quits. Returns after the terminal has been restored. `moreLessons` is
+  /// called once the first frame is on screen, so the lesson picker fills in without delaying
+  /// it; the warnings it gives (a lesson folder's bad files) are shown on screen and returned,
+  /// with what was said about the locale.
+  @discardableResult
+  public static func run(
+    _ model: AppModel, ascii: Bool = false,
+    moreLessons: () -> (lessons: [Lesson], warnings: [String]) = { ([], []) }
+  ) throws -> [String] {
+    let term = try CursesTerminal(ascii: ascii)
     defer { term.close() }
     let start = ContinuousClock.now
     // Milliseconds on a monotonic clock: the update function gets time only through ticks.
@@ -20,13 +28,29 @@ public enum TerminalApp {
     }
     var m = model
     m.colorAllowed = term.hasColor && m.colorAllowed
+    // Without Unicode there is no Hangul to draw: English it is.
+    if term.asciiOnly { m.language = .en }
     let (w, h) = term.size
     Update.apply(.resize(width: w, height: h), to: &m)
+    var warnings: [String] = []
+    if let note = term.localeNote {
+      warnings.append(note)
+      m.warn([note])
+    }
     // For the benchmark: the wall-clock time the first frame was on screen.
     var firstFrameFile = ProcessInfo.processInfo.environment["HANDSHAKE_FIRST_FRAME_FILE"]
+    // For the tests: how many frames were drawn, written at the end.
+    let framesFile = ProcessInfo.processInfo.environment["HANDSHAKE_FRAMES_FILE"]
+    var frames = 0
+    defer {
+      if let path = framesFile {
+        try? "\(frames)\n".write(toFile: path, atomically: true, encoding: .utf8)
+      }
+    }
     var loadedMore = false
     while !m.quit {
       term.draw(AppView.render(m))
+      frames += 1
       if let path = firstFrameFile {
         var ts = timespec()
         clock_gettime(CLOCK_REALTIME, &ts)
@@ -36,17 +60,45 @@ public enum TerminalApp {
       }
       if !loadedMore {
         loadedMore = true
-        m.addLessons(moreLessons())
+        let more = moreLessons()
+        m.addLessons(more.lessons)
+        if !more.warnings.isEmpty {
+          warnings += more.warnings
+          m.warn(warnings)
+          continue
+        }
       }
       let wake = Update.nextWake(m)
       let timeout = wake.map { Int(max(0, $0 - nowMillis())) }
-      let event = term.next(timeoutMillis: timeout)
+      var event = term.next(timeoutMillis: timeout)
       Update.apply(.tick(now: nowMillis()), to: &m)
-      switch event {
-      case .key(let k): Update.apply(.key(k), to: &m)
-      case .resize(let w, let h): Update.apply(.resize(width: w, height: h), to: &m)
-      case .timeout: break
+      // Apply this event and every one already waiting, then draw once: held keys must not
+      // cost a frame each, and q must end the program at once however long the queue.
+      var applied = 0
+      while true {
+        switch event {
+        case .key(let k): Update.apply(.key(k), to: &m)
+        case .resize(let w, let h): Update.apply(.resize(width: w, height: h), to: &m)
+        case .continued:
+          term.resume()
+          let (w, h) = term.size
+          Update.apply(.resize(width: w, height: h), to: &m)
+        case .timeout: break
+        }
+        applied += 1
+        guard !m.quit, applied < maxBatch, case let next = term.next(timeoutMillis: 0),
+          !next.isTimeout
+        else { break }
+        event = next
       }
     }
+    return warnings
+  }
+}
+
+extension CursesTerminal.Event {
+  var isTimeout: Bool {
+    if case .timeout = self { return true }
+    return false
   }
 }

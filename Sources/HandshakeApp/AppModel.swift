@@ -24,6 +24,21 @@ public struct AppModel: Sendable {
     }
   }
 
+  /// A short message over the key bar (a warning, the theme's name), until a time or a key.
+  public struct Flash: Hashable, Sendable {
+    public var text: String
+    /// The theme role it is drawn in ("warning", "marker").
+    public var role: String
+    /// When it goes (milliseconds on the tick clock); nil: at the next key.
+    public var until: Int64?
+
+    public init(text: String, role: String, until: Int64?) {
+      self.text = text
+      self.role = role
+      self.until = until
+    }
+  }
+
   /// Stepping forward by itself.
   public struct Autoplay: Hashable, Sendable {
     public var interval: Int64
@@ -49,6 +64,7 @@ public struct AppModel: Sendable {
   /// Answers given, by "lesson#step".
   public var answers: [String: Int] = [:]
   public var blanked = false
+  public var flash: Flash? = nil
   public var narrationScroll = 0
   public var now: Int64 = 0
   public var width = 80
@@ -96,6 +112,13 @@ public struct AppModel: Sendable {
     all.sort { (order[$0.id] ?? Int.max) < (order[$1.id] ?? Int.max) }
     lessons = all
     lessonIndex = lessons.firstIndex { $0.id == current } ?? 0
+  }
+
+  /// Shows warnings (one line each, joined) until a key is pressed or 8 seconds pass.
+  public mutating func warn(_ lines: [String]) {
+    guard !lines.isEmpty else { return }
+    flash = Flash(
+      text: "⚠ " + lines.joined(separator: " · "), role: "warning", until: now + 8000)
   }
 
   mutating func open(lesson index: Int) {

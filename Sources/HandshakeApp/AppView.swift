@@ -107,6 +107,14 @@ enum TitleBar {
 /// The bottom line: the keys that matter now.
 enum KeyBar {
   static func draw(_ f: inout Frame, _ r: Rect, _ m: AppModel) {
+    if let flash = m.flash {
+      let style = m.theme[flash.role]
+      f.fill(r, with: Cell(" ", style))
+      let t = flash.text.sanitizedForTerminal
+      let shown = t.displayWidth + 2 <= r.width ? t : t.prefix(columns: r.width - 3) + "…"
+      f.put(" " + shown, x: r.x, y: r.y, style: style)
+      return
+    }
     f.fill(r, with: Cell(" ", m.theme["keybar"]))
     let s = m.strings
     let text: String

@@ -118,13 +118,3 @@ public enum Assets {
     return out
   }
 }
-
-extension String {
-  /// Trailing newlines dropped, each line made safe for the terminal, line breaks kept.
-  var sanitizedKeepingNewlines: String {
-    var t = Substring(self)
-    while t.last == "\n" { t = t.dropLast() }
-    return t.split(separator: "\n", omittingEmptySubsequences: false)
-      .map { String($0).sanitizedForTerminal }.joined(separator: "\n")
-  }
-}

@@ -9,16 +9,18 @@ enum NarrationView {
     guard width > 0 else { return [] }
     var out: [(String, String)] = []
     let w = width
-    for l in TextWrap.wrap(StepCaption.text(m, step: m.step).sanitizedForTerminal, width: w) {
+    for l in TextWrap.wrap(StepCaption.text(m, step: m.step).sanitizedKeepingNewlines, width: w) {
       out.append((l, "caption"))
     }
     for text in m.run.narration(atStep: m.step, language: m.language) {
-      for l in TextWrap.wrap(text.sanitizedForTerminal, width: w) { out.append((l, "narration")) }
+      for l in TextWrap.wrap(text.sanitizedKeepingNewlines, width: w) {
+        out.append((l, "narration"))
+      }
     }
     if m.step == m.lastStep && m.step > 0 { out.append((m.strings["end_caption"], "caption")) }
     if let q = m.question {
       out.append(("", "narration"))
-      for l in TextWrap.wrap("? " + q.prompt.sanitizedForTerminal, width: w) {
+      for l in TextWrap.wrap("? " + q.prompt.sanitizedKeepingNewlines, width: w) {
         out.append((l, "question"))
       }
       let chosen = m.currentAnswer
@@ -34,7 +36,7 @@ enum NarrationView {
             role = "wrong"
           }
         }
-        for (k, l) in TextWrap.wrap("\(i + 1)) " + c.sanitizedForTerminal, width: w - 2)
+        for (k, l) in TextWrap.wrap("\(i + 1)) " + c.sanitizedKeepingNewlines, width: w - 2)
           .enumerated()
         {
           out.append(((k == 0 ? mark : "  ") + l, role))
@@ -46,7 +48,7 @@ enum NarrationView {
           ? m.strings["question_right"]
           : m.strings.format("question_wrong", ["n": "\(q.answer + 1)"])
         for l in TextWrap.wrap(
-          verdict + (q.explanation.map { " " + $0.sanitizedForTerminal } ?? ""), width: w)
+          verdict + (q.explanation.map { " " + $0.sanitizedKeepingNewlines } ?? ""), width: w)
         {
           out.append((l, a == q.answer ? "right" : "wrong"))
         }

@@ -14,6 +14,7 @@ public enum Update {
       m.height = max(0, h)
     case .tick(let now):
       m.now = now
+      if let f = m.flash, let until = f.until, now >= until { m.flash = nil }
       if let a = m.animation, a.progress(at: now) >= 1 { m.animation = nil }
       if var auto = m.autoplay, now >= auto.next {
         if m.step < m.lastStep {
@@ -35,6 +36,7 @@ public enum Update {
     var wake: Int64? = nil
     if m.animation != nil { wake = m.now + 33 }
     if let a = m.autoplay { wake = min(wake ?? a.next, a.next) }
+    if let until = m.flash?.until { wake = min(wake ?? until, until) }
     return wake
   }
 
@@ -52,6 +54,7 @@ public enum Update {
   }
 
   static func key(_ k: Key, _ m: inout AppModel) {
+    m.flash = nil
     if m.blanked {
       m.blanked = false
       return

@@ -1,8 +1,4 @@
-#if canImport(Glibc)
-  import Glibc
-#elseif canImport(Darwin)
-  import Darwin
-#endif
+import HandshakeIO
 
 /// Where capture bytes come from. Reading streams: a 2 GB file is read in chunks, never whole.
 public protocol ByteSource {
@@ -24,50 +20,32 @@ public struct MemorySource: ByteSource {
   }
 }
 
-/// A file, read with read(2).
+/// A file opened once (`InputFile`), read from its start; each pass over a capture makes a new
+/// `FileSource` over the same `InputFile`, so a FIFO or pipe is never opened twice.
 public final class FileSource: ByteSource {
-  let fd: Int32
-  let path: String
+  public let input: InputFile
+  var offset = 0
 
-  public init(path: String) throws(CaptureError) {
-    self.path = path
-    fd = open(path, O_RDONLY)
-    guard fd >= 0 else {
-      throw CaptureError(file: path, offset: 0, "cannot open: \(String(cString: strerror(errno)))")
-    }
-    var st = stat()
-    if fstat(fd, &st) == 0, (st.st_mode & S_IFMT) == S_IFDIR {
-      close(fd)
-      throw CaptureError(file: path, offset: 0, "is a directory, not a capture file")
+  public init(_ input: InputFile) { self.input = input }
+
+  /// Opens `path` (see `InputFile` for what is accepted).
+  public convenience init(path: String) throws(CaptureError) {
+    do {
+      self.init(try InputFile(path: path))
+    } catch {
+      throw CaptureError(file: path, offset: 0, error.message)
     }
   }
-
-  deinit { close(fd) }
 
   public func read(upTo count: Int) throws(CaptureError) -> [UInt8] {
-    var out = [UInt8](repeating: 0, count: count)
-    var got = 0
-    while got < count {
-      let n = out.withUnsafeMutableBytes { systemRead(fd, $0.baseAddress! + got, count - got) }
-      if n < 0 {
-        if errno == EINTR { continue }
-        throw CaptureError(
-          file: path, offset: 0, "cannot read: \(String(cString: strerror(errno)))")
-      }
-      if n == 0 { break }
-      got += n
+    do {
+      let out = try input.read(at: offset, upTo: count)
+      offset += out.count
+      return out
+    } catch {
+      throw CaptureError(file: input.path, offset: offset, error.message)
     }
-    out.removeSubrange(got...)
-    return out
   }
-}
-
-private func systemRead(_ fd: Int32, _ p: UnsafeMutableRawPointer, _ n: Int) -> Int {
-  #if canImport(Glibc)
-    Glibc.read(fd, p, n)
-  #else
-    Darwin.read(fd, p, n)
-  #endif
 }
 
 /// A source with a buffer in front, counting the offset of what it hands out.

@@ -28,7 +28,12 @@ public struct ConnectionSummary: Sendable, Hashable {
     return .open
   }
 
-  public var durationNanos: Int64 { lastTime - firstTime }
+  /// From the first packet to the last; held at the most an Int64 holds when a damaged file's
+  /// timestamps jump from one end of time to the other.
+  public var durationNanos: Int64 {
+    let (d, o) = lastTime.subtractingReportingOverflow(firstTime)
+    return o ? Int64.max : max(0, d)
+  }
 
   public static func == (a: ConnectionSummary, b: ConnectionSummary) -> Bool {
     a.number == b.number && a.packets == b.packets && a.bytes == b.bytes
@@ -179,6 +184,18 @@ public enum CaptureFile {
     return summary
   }
 
+  /// The most a capture's clock is taken to run from its first packet (about 35 years): later
+  /// times are held there, earlier ones at the start, so no sum of two times can overflow.
+  static let maxRelativeMicros: Int64 = 1 << 50
+
+  /// A packet's time on the lesson's clock: microseconds since the connection's first packet,
+  /// within `0...maxRelativeMicros` whatever a damaged file's timestamps say.
+  static func relativeTime(_ t: Int64, since t0: Int64) -> VirtualTime {
+    let (d, o) = t.subtractingReportingOverflow(t0)
+    let micros = o ? (t > t0 ? maxRelativeMicros : 0) : d / 1000
+    return VirtualTime(micros: min(maxRelativeMicros, max(0, micros)))
+  }
+
   /// The connections in a capture. For speed on big files this reads no TCP options and checks
   /// no checksums; `analyze` does both for the connection it shows.
   public static func summarize(
@@ -219,7 +236,7 @@ public enum CaptureFile {
         payload: Array(s.payload)[...])
       observed.append(
         ObservedSegment(
-          time: VirtualTime(micros: (p.time - t0) / 1000), segment: seg, ipID: s.ipID,
+          time: CaptureFile.relativeTime(p.time, since: t0), segment: seg, ipID: s.ipID,
           payloadLength: s.payloadLength))
     }
     guard connection >= 0 && connection < summary.connections.count else {

@@ -175,8 +175,14 @@ public struct CaptureReader {
           if code == 9, let r = value.first {
             // if_tsresol: a power of ten, or of two if the top bit is set.
             let e = Int(r & 0x7F)
-            guard e <= 18 else { throw error("an interface's time resolution is 2^-\(e)", at: at) }
-            units = r & 0x80 == 0 ? Int64(pow10(e)) : Int64(1) << e
+            let binary = r & 0x80 != 0
+            // 10^18 and 2^62 are the finest units a signed 64-bit count of them can hold.
+            guard binary ? e <= 62 : e <= 18 else {
+              throw error(
+                "an interface's time resolution is \(binary ? "2" : "10")^-\(e) s, finer than this reader takes (10^-18 s)",
+                at: at)
+            }
+            units = binary ? Int64(1) << e : Int64(pow10(e))
           } else if code == 14, value.count == 8 {
             tsOffset = Int64(
               bitPattern: UInt64(u32(value, bigEndian ? 4 : 0)) | UInt64(
@@ -203,7 +209,9 @@ public struct CaptureReader {
         let i = interfaces[iface]
         return CapturedPacket(
           number: count, offset: at,
-          time: nanos(high << 32 | low, i.unitsPerSecond) + i.offset * 1_000_000_000,
+          time: CaptureReader.saturatingAdd(
+            nanos(high << 32 | low, i.unitsPerSecond),
+            CaptureReader.saturatingMultiply(i.offset, 1_000_000_000)),
           linkType: i.linkType,
           data: body[(body.startIndex + 20)..<(body.startIndex + 20 + captured)],
           originalLength: max(original, captured))
@@ -242,14 +250,30 @@ public struct CaptureReader {
 
   func pow10(_ e: Int) -> UInt64 { (0..<e).reduce(1) { r, _ in r * 10 } }
 
-  /// Timestamp units to nanoseconds without overflow.
+  /// Timestamp units to nanoseconds without overflow: a time past the year 2262 (the most
+  /// nanoseconds an Int64 holds) is held at that limit, never wrapped.
   func nanos(_ t: UInt64, _ unitsPerSecond: Int64) -> Int64 {
-    let u = UInt64(unitsPerSecond)
+    let u = UInt64(max(1, unitsPerSecond))
     let seconds = t / u
     let rest = t % u
     let (frac, overflow) = rest.multipliedReportingOverflow(by: 1_000_000_000)
     let ns = overflow ? UInt64(Double(rest) / Double(u) * 1e9) : frac / u
-    return Int64(truncatingIfNeeded: seconds &* 1_000_000_000 &+ ns)
+    let (whole, o1) = seconds.multipliedReportingOverflow(by: 1_000_000_000)
+    let (sum, o2) = whole.addingReportingOverflow(min(ns, 999_999_999))
+    guard !o1, !o2, sum <= UInt64(Int64.max) else { return Int64.max }
+    return Int64(sum)
+  }
+
+  /// `a + b`, held at the ends of Int64 instead of trapping.
+  static func saturatingAdd(_ a: Int64, _ b: Int64) -> Int64 {
+    let (r, o) = a.addingReportingOverflow(b)
+    return o ? (b > 0 ? Int64.max : Int64.min) : r
+  }
+
+  /// `a × b`, held at the ends of Int64 instead of trapping.
+  static func saturatingMultiply(_ a: Int64, _ b: Int64) -> Int64 {
+    let (r, o) = a.multipliedReportingOverflow(by: b)
+    return o ? ((a < 0) != (b < 0) ? Int64.min : Int64.max) : r
   }
 
   /// The next packet, or nil at the end of the file.

@@ -89,7 +89,7 @@ public struct Handout: Sendable {
       n.states.map(\.rfcName) + n.arrivals.map { strings["note_" + $0.rawValue] } + n.calls
     var lines: [String] = []
     for piece in pieces {
-      for part in TextWrap.wrap(piece.sanitizedForTerminal, width: side) {
+      for part in TextWrap.wrap(piece.sanitizedKeepingNewlines, width: side) {
         if let last = lines.last, last.displayWidth + 2 + part.displayWidth <= side {
           lines[lines.count - 1] = last + ", " + part
         } else {
@@ -191,7 +191,7 @@ public struct Handout: Sendable {
   func narration(step i: Int) -> [String] {
     var out: [String] = []
     for n in run.narration(atStep: i, language: language) {
-      out += TextWrap.wrap(n.sanitizedForTerminal, width: width - 8).map { "      » " + $0 }
+      out += TextWrap.wrap(n.sanitizedKeepingNewlines, width: width - 8).map { "      » " + $0 }
     }
     if let q = run.question(atStep: i, language: language) {
       out += Handout.hanging("? ", q.prompt.sanitizedForTerminal, indent: 6, width: width)

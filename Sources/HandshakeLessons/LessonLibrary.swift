@@ -1,4 +1,4 @@
-import Foundation
+import HandshakeIO
 import HandshakeSim
 
 /// The lessons the program knows: the built-in ones (compiled into the binary from `lessons/`)
@@ -33,8 +33,12 @@ public struct LessonLibrary: Sendable {
   /// The value of a top-level `id:` line, without parsing the YAML.
   static func declaredID(_ text: String) -> String? {
     for line in text.split(separator: "\n") where line.hasPrefix("id:") {
-      return line.dropFirst(3).trimmingCharacters(in: .whitespaces).trimmingCharacters(
-        in: CharacterSet(charactersIn: "\"'"))
+      var v = Substring(line.dropFirst(3))
+      while let c = v.first, c == " " || c == "\t" || c == "\"" || c == "'" { v = v.dropFirst() }
+      while let c = v.last, c == " " || c == "\t" || c == "\"" || c == "'" || c == "\r" {
+        v = v.dropLast()
+      }
+      return String(v)
     }
     return nil
   }
@@ -45,33 +49,59 @@ public struct LessonLibrary: Sendable {
   }
 
   /// Adds every `.yaml` file of a directory; a lesson with the same id replaces the built-in.
-  public mutating func add(directory: String) throws {
-    let url = URL(fileURLWithPath: directory)
-    let names = try FileManager.default.contentsOfDirectory(atPath: directory)
-      .filter { $0.hasSuffix(".yaml") || $0.hasSuffix(".yml") }.sorted()
-    var errors: [LessonError] = []
+  /// A directory that cannot be listed is an error; an entry that cannot be used (unreadable,
+  /// a loop of links, not a regular file, a lesson with an error) is skipped and comes back as a
+  /// warning that names it and says why, so one bad file does not hide the others.
+  @discardableResult
+  public mutating func add(directory: String) throws(InputError) -> [String] {
+    let names = try Directory.names(in: directory)
+      .filter { $0.hasSuffix(".yaml") || $0.hasSuffix(".yml") }
+    let dir = directory.hasSuffix("/") ? directory : directory + "/"
+    var warnings: [String] = []
     for name in names {
-      let path = url.appendingPathComponent(name).path
+      let path = dir + name
+      switch FileKind.of(path) {
+      case .failure(let e):
+        warnings.append("skipped \(path): \(e.message)")
+        continue
+      case .success(let kind) where kind != .regular:
+        // Never opened: a FIFO would wait for a writer, a device could be endless.
+        warnings.append("skipped \(path): it is a \(kind.name), not a lesson file")
+        continue
+      case .success:
+        break
+      }
       do {
         let lesson = try LessonLibrary.load(path: path)
         lessons.removeAll { $0.id == lesson.id }
         lessons.append(lesson)
-      } catch let e as LessonError {
-        errors.append(e)
+      } catch {
+        warnings.append("skipped \(error.description)")
       }
     }
-    if !errors.isEmpty { throw LessonErrors(errors) }
+    return warnings
   }
 
-  /// Loads one lesson file from disk.
-  public static func load(path: String) throws -> Lesson {
-    guard let data = FileManager.default.contents(atPath: path) else {
-      throw LessonError(SourceMark(file: path, line: 1, column: 1), "cannot read the file")
+  /// The most a lesson file may hold.
+  public static let maxFileBytes = 256 * 1024
+
+  /// Loads one lesson file from disk, reading it once (a FIFO is read to its end).
+  public static func load(path: String) throws(LessonError) -> Lesson {
+    let bytes: [UInt8]
+    do {
+      bytes = try InputFile.contents(of: path, limit: maxFileBytes + 1)
+    } catch {
+      throw LessonError(SourceMark(file: path, line: 1, column: 1), error.message)
     }
-    guard let text = String(data: data, encoding: .utf8) else {
-      throw LessonError(SourceMark(file: path, line: 1, column: 1), "the file is not UTF-8 text")
+    return try load(bytes: bytes, file: path)
+  }
+
+  /// A lesson from a file's bytes (read once by the caller).
+  public static func load(bytes: [UInt8], file: String) throws(LessonError) -> Lesson {
+    guard let text = String(validating: bytes, as: UTF8.self) else {
+      throw LessonError(SourceMark(file: file, line: 1, column: 1), "the file is not UTF-8 text")
     }
-    return try LessonLoader.load(text: text, file: path)
+    return try LessonLoader.load(text: text, file: file)
   }
 
   /// A lesson by id.

@@ -289,6 +289,10 @@ private func yamlError(_ e: YamlError, file: String, text: String) -> LessonErro
   switch e {
   case .scanner(let ctx, let problem, let mark, _), .parser(let ctx, let problem, let mark, _),
     .composer(let ctx, let problem, let mark, _):
+    if problem.contains("nesting level") {
+      // libyaml's own limit, reached by nesting the precheck does not count ("- - - - a").
+      return LessonError(at(mark), "lists and mappings are nested too deep (write them flatter)")
+    }
     var msg = "invalid YAML: \(problem)"
     if let c = ctx { msg += " (\(c.text) at line \(c.mark.line), column \(c.mark.column))" }
     return LessonError(at(mark), msg)

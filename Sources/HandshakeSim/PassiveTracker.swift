@@ -104,6 +104,7 @@ public struct PassiveTracker {
     var t = PassiveTracker(segments, names: names)
     t.run()
     t.tl.stateKnownFrom = (t.knownFrom[0], t.knownFrom[1])
+    t.tl.indexRelativeBases()
     return CaptureAnalysis(timeline: t.tl, observations: t.observations)
   }
 

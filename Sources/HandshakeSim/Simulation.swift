@@ -179,6 +179,7 @@ public struct Simulation: Sendable {
     var t = tl
     t.end = end ?? .quiescent
     t.finalConnections = conns.map(\.snapshot)
+    t.indexRelativeBases()
     return t
   }
 

@@ -45,6 +45,16 @@ public struct Timeline: Sendable {
   public var end: RunEnd
   /// Engine events processed.
   public var eventCount: Int
+  /// Per transmission, the bases its numbers are shown relative to (see `relativeBase(for:)`);
+  /// empty until `indexRelativeBases()` is called.
+  public var relativeBases: ChunkedArray<RelativeBase> = []
+
+  /// What a transmission's sequence and acknowledgment numbers are shown relative to.
+  public struct RelativeBase: Hashable, Sendable {
+    public var seq: SeqNum
+    public var ack: SeqNum
+  }
+
   /// Every script entry that ran, in order.
   public var performed: ChunkedArray<PerformedAction> = []
   /// Where the run came from: the engine, or a capture read by the passive tracker (whose

@@ -89,4 +89,13 @@ extension String {
     }
     return out
   }
+
+  /// Trailing newlines dropped, each line made safe for the terminal, line breaks kept (for
+  /// messages of several lines, and for text from files that may hold a line break).
+  public var sanitizedKeepingNewlines: String {
+    var t = Substring(self)
+    while t.last == "\n" { t = t.dropLast() }
+    return t.split(separator: "\n", omittingEmptySubsequences: false)
+      .map { String($0).sanitizedForTerminal }.joined(separator: "\n")
+  }
 }

@@ -214,31 +214,41 @@ public struct Frame: Hashable, Sendable {
 /// Word wrapping that knows Hangul takes two columns and that Korean may break between
 /// syllables when a word is too long.
 public enum TextWrap {
-  /// Lines of at most `width` columns.
+  /// Lines of at most `width` columns; a line break in the text starts a new line. Linear in
+  /// the text's length, however long a word is (a word longer than a line is cut by columns).
   public static func wrap(_ text: String, width: Int) -> [String] {
     guard width > 0 else { return [] }
     var out: [String] = []
     for paragraph in text.split(separator: "\n", omittingEmptySubsequences: false) {
       var line = ""
       var lineWidth = 0
-      for word in paragraph.split(separator: " ", omittingEmptySubsequences: true).map(String.init)
-      {
-        let w = word.displayWidth
+      for word in paragraph.split(separator: " ", omittingEmptySubsequences: true) {
+        let w = DisplayWidth.of(String(word))
         if lineWidth > 0 && lineWidth + 1 + w <= width {
-          line += " " + word
+          line += " "
+          line += word
           lineWidth += 1 + w
           continue
         }
         if lineWidth > 0 { out.append(line) }
-        // The word starts a line; one longer than the line is cut by columns.
-        var rest = word
-        while rest.displayWidth > width {
-          let head = rest.prefix(columns: width)
-          out.append(head)
-          rest = String(rest.dropFirst(head.count))
+        if w <= width {
+          line = String(word)
+          lineWidth = w
+          continue
         }
-        line = rest
-        lineWidth = rest.displayWidth
+        // A word longer than the line: cut it by columns, in one pass.
+        line = ""
+        lineWidth = 0
+        for c in word {
+          let cw = DisplayWidth.of(c)
+          if lineWidth + cw > width && lineWidth > 0 {
+            out.append(line)
+            line = ""
+            lineWidth = 0
+          }
+          line.append(c)
+          lineWidth += cw
+        }
       }
       out.append(line)
     }

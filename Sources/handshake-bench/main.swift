@@ -4,8 +4,10 @@ import Foundation
 import HandshakeApp
 import HandshakeCapture
 import HandshakeExport
+import HandshakeIO
 import HandshakeLessons
 import HandshakeSim
+import TerminalUI
 import TmuxDriver
 
 /// Peak resident memory of this process, from /proc (Linux); 0 elsewhere.
@@ -184,6 +186,8 @@ func runCase(_ name: String) {
     captureBenchmark()
   case "ui":
     uiBenchmarks()
+  case "deep":
+    deepBenchmarks()
   default:
     print("unknown case \(name)")
   }
@@ -196,7 +200,9 @@ if args.count > 1 {
   // Written unbuffered so it comes before the children's lines.
   FileHandle.standardOutput.write(
     Data("handshake-bench: each case runs in its own process (build with -c release)\n".utf8))
-  for c in ["bulk", "bulk-records", "flood-off", "flood-on", "access", "pcap", "capture", "ui"] {
+  for c in [
+    "bulk", "bulk-records", "flood-off", "flood-on", "access", "pcap", "capture", "ui", "deep",
+  ] {
     let p = Process()
     p.executableURL = URL(fileURLWithPath: args[0])
     p.arguments = [c]
@@ -380,4 +386,89 @@ func captureBenchmark() {
       status ?? -1)
   }
   print(line)
+}
+
+/// The hostile-input sizes (issue: never a hang): a frame deep in a huge run, keys held on it,
+/// a 200,000-character word wrapped, and the text trace of 50,000 injected segments.
+func deepBenchmarks() {
+  let clock = ContinuousClock()
+  // A SYN flood of 50,000 spoofed SYNs with no cookies and a queue that never fills: every
+  // half-open connection retransmits its SYN,ACK, so the run has hundreds of thousands of steps.
+  var script = [
+    ScriptEntry(.at(.zero), host: 1, .listen(port: nil, backlog: nil))
+  ]
+  for k in 0..<5 {
+    script.append(
+      ScriptEntry(
+        .at(VirtualTime(micros: Int64(k) * 10_000_000)), host: 2,
+        .inject(
+          Injection(
+            to: 1, source: .random(base: IPv4Address(172, 16, 0, 0), count: 1 << 16),
+            sourcePort: .random, seq: .random, flags: .syn, options: TCPOptions(mss: 1460),
+            count: 10_000, interval: .micros(1000)))))
+  }
+  let attacker = HostSpec(
+    name: "attacker", address: IPv4Address(10, 0, 0, 66), side: .left, role: .scripted)
+  let scenario = Scenario(
+    seed: 1,
+    hosts: [
+      host("client", 1, .left, port: 40000),
+      host("server", 2, .right, port: 80) {
+        $0.backlog = 1_000_000
+        $0.synCookies = .off
+      }, attacker,
+    ],
+    script: script, limits: LessonLoader.Bounds.runLimits)
+  var lesson = Lesson.recorded(
+    id: "deep", file: "deep", title: Localized(en: "deep", ko: "deep"),
+    summary: Localized(en: "", ko: ""), hosts: scenario.hosts)
+  lesson.scenario = scenario
+  lesson.scriptMarks = scenario.script.map { _ in SourceMark(file: "deep", line: 1, column: 1) }
+  var m = AppModel(lessons: [lesson], lessonID: "deep", language: .en, theme: "default")
+  Update.apply(.resize(width: 100, height: 30), to: &m)
+  let steps = m.timeline.stepCount
+  for target in [1, steps / 10, steps - 1] {
+    m.step = target
+    var times: [Double] = []
+    for _ in 0..<9 { times.append(seconds(clock.measure { _ = AppView.render(m) }) * 1000) }
+    times.sort()
+    print(
+      String(
+        format: "frame at step %d of %d (100×30): median %.2f ms, max %.2f ms", target, steps,
+        times[4], times[8]))
+  }
+  // Held keys: 2,000 presses of → applied at once, then one frame.
+  m.step = steps / 10
+  let held = clock.measure {
+    for _ in 0..<2000 { Update.apply(.key(.right), to: &m) }
+    _ = AppView.render(m)
+  }
+  print(String(format: "2,000 held keys applied and drawn once: %.1f ms", seconds(held) * 1000))
+
+  let word = String(repeating: "x", count: 200_000)
+  let wrap = clock.measure { _ = TextWrap.wrap(word, width: 78) }
+  print(
+    String(format: "a 200,000-character word wrapped to 78 columns: %.1f ms", seconds(wrap) * 1000))
+
+  var inject = scenario
+  inject.recordSnapshots = false
+  inject.hosts[1] = host("server", 2, .right, port: 80)
+  inject.script = [ScriptEntry(.at(.zero), host: 1, .listen(port: nil, backlog: nil))]
+  for k in 0..<5 {
+    inject.script.append(
+      ScriptEntry(
+        .at(VirtualTime(micros: Int64(k) * 10_000_000)), host: 2,
+        .inject(
+          Injection(
+            to: 1, source: .random(base: IPv4Address(172, 16, 0, 0), count: 1 << 16),
+            sourcePort: .random, seq: .random, flags: .rst, options: TCPOptions(),
+            count: 10_000, interval: .micros(1000)))))
+  }
+  let tl = Simulation.run(inject)
+  var lines = 0
+  let text = clock.measure { lines = tl.textLines(absolute: false).count }
+  print(
+    String(
+      format: "trace --format text of 50,000 injected resets: %d lines in %.0f ms", lines,
+      seconds(text) * 1000))
 }

@@ -1,5 +1,6 @@
 import ArgumentParser
 import HandshakeExport
+import HandshakeIO
 import HandshakeLessons
 import HandshakeSim
 

@@ -1,6 +1,15 @@
 import ArgumentParser
+import HandshakeCapture
+import HandshakeIO
 import HandshakeLessons
 import HandshakeSim
+import TerminalUI
+
+#if canImport(Glibc)
+  import Glibc
+#elseif canImport(Darwin)
+  import Darwin
+#endif
 
 /// The `handshake-tui` command and its subcommands.
 @main
@@ -12,6 +21,45 @@ struct HandshakeTUI: ParsableCommand {
       Play.self, List.self, Lint.self, Trace.self, Render.self, Export.self, Open.self,
     ],
     defaultSubcommand: Play.self)
+
+  /// Runs the command. Every message it ends with is made safe for the terminal first (a file
+  /// name can hold escape sequences), and a failed write to standard output (a full disk) is
+  /// an error, not a silent success.
+  static func main() {
+    do {
+      var command = try parseAsRoot()
+      try command.run()
+      try StandardOutput.shared.finish()
+    } catch {
+      let code = exitCode(for: error)
+      let message = fullMessage(for: error)
+      if !message.isEmpty {
+        if code == .success {
+          StandardOutput.shared.line(message)
+        } else {
+          printError(message)
+        }
+      }
+      try? StandardOutput.shared.finish()
+      Glibc.exit(code.rawValue)
+    }
+  }
+}
+
+/// An error that is only its message ("Error: " comes from the argument parser).
+struct CommandFailure: Error, CustomStringConvertible {
+  var description: String
+  init(_ description: String) { self.description = description }
+}
+
+/// A line on standard output (buffered; write errors are reported when the command ends).
+func output(_ s: String) { StandardOutput.shared.line(s) }
+
+/// A line on standard error, safe for the terminal.
+func printError(_ s: String) {
+  let text = s.sanitizedKeepingNewlines + "\n"
+  var bytes = Array(text.utf8)
+  _ = bytes.withUnsafeMutableBytes { write(2, $0.baseAddress, $0.count) }
 }
 
 /// Options shared by the commands that pick lessons.
@@ -19,24 +67,72 @@ struct LessonOptions: ParsableArguments {
   @Option(name: .customLong("lessons"), help: "A directory of extra lessons (.yaml).")
   var directory: String?
 
-  func library() throws -> LessonLibrary {
+  /// The built-in lessons and those of --lessons; each file of the folder that could not be
+  /// used is a warning (the others are still there).
+  func library() throws -> (library: LessonLibrary, warnings: [String]) {
     var lib = try LessonLibrary.builtIn()
-    if let d = directory { try lib.add(directory: d) }
+    var warnings: [String] = []
+    if let d = directory {
+      do {
+        warnings = try lib.add(directory: d)
+      } catch {
+        throw CommandFailure("--lessons \(d): \(error.message)")
+      }
+    }
+    return (lib, warnings)
+  }
+
+  /// The library, with its warnings said on standard error.
+  func libraryWarningOnce() throws -> LessonLibrary {
+    let (lib, warnings) = try library()
+    for w in warnings { printError("warning: " + w) }
     return lib
   }
 
-  /// A lesson by built-in id, by id in --lessons, or by file path.
-  func lesson(_ name: String) throws -> Lesson {
-    if name.hasSuffix(".yaml") || name.hasSuffix(".yml") || name.contains("/") {
-      return try LessonLibrary.load(path: name)
+  /// What a name on the command line is: a lesson (by built-in id, by id in --lessons, or a
+  /// file), or a capture file. A path is opened and read once, whatever it is.
+  func resolve(_ name: String) throws -> ResolvedInput {
+    let extensions = [".yaml", ".yml", ".pcap", ".pcapng", ".cap"]
+    let pathLike = name.contains("/") || extensions.contains { name.lowercased().hasSuffix($0) }
+    if !pathLike {
+      if directory == nil, let l = try LessonLibrary.builtIn(id: name) { return .lesson(l) }
+      let lib = try libraryWarningOnce()
+      if let l = lib.lesson(id: name) { return .lesson(l) }
+      // Not an id: a file in this directory by that name, if there is one.
+      guard case .success = FileKind.of(name) else {
+        throw ValidationError(
+          "no lesson called '\(name)'; the lessons are: \(lib.lessons.map(\.id).joined(separator: ", "))"
+        )
+      }
     }
-    if directory == nil, let l = try LessonLibrary.builtIn(id: name) { return l }
-    let lib = try library()
-    guard let l = lib.lesson(id: name) else {
-      throw ValidationError(
-        "no lesson called '\(name)'; the lessons are: \(lib.lessons.map(\.id).joined(separator: ", "))"
-      )
+    let input: InputFile
+    do {
+      input = try InputFile(path: name)
+    } catch {
+      throw CommandFailure(error.description)
     }
-    return l
+    if CaptureInput.isCapture(input) { return .capture(input) }
+    do {
+      let bytes = try input.readAll(limit: LessonLibrary.maxFileBytes + 1, what: "lesson file")
+      return .lesson(try LessonLibrary.load(bytes: bytes, file: name))
+    } catch let e as InputError {
+      throw CommandFailure(e.description)
+    }
   }
+
+  /// A lesson (not a capture) by name.
+  func lesson(_ name: String) throws -> Lesson {
+    switch try resolve(name) {
+    case .lesson(let l): return l
+    case .capture:
+      throw CommandFailure(
+        "\(name) is a capture, not a lesson: open it with `handshake-tui open \(name)`")
+    }
+  }
+}
+
+/// A name from the command line, resolved.
+enum ResolvedInput {
+  case lesson(Lesson)
+  case capture(InputFile)
 }

@@ -1,7 +1,8 @@
 import ArgumentParser
-import Foundation
+import HandshakeIO
 import HandshakeLessons
 import HandshakeSim
+import TerminalUI
 
 /// `handshake-tui lint FILE...`: loads, runs and checks each lesson; "ok" lines for good files,
 /// "file:line:column: message" for problems, and a non-zero exit if any.
@@ -29,7 +30,7 @@ struct Lint: ParsableCommand {
         let lesson = try load()
         let run = LessonRun(lesson)
         if run.problems.isEmpty {
-          print("ok \(name)")
+          output("ok \(name.sanitizedForTerminal)")
         } else {
           failed = true
           for p in run.problems { printError(p.description) }
@@ -44,8 +45,4 @@ struct Lint: ParsableCommand {
     }
     if failed { throw ExitCode(1) }
   }
-}
-
-func printError(_ s: String) {
-  FileHandle.standardError.write(Data((s + "\n").utf8))
 }

@@ -1,4 +1,5 @@
 import ArgumentParser
+import HandshakeIO
 import HandshakeLessons
 import HandshakeSim
 
@@ -13,7 +14,7 @@ struct List: ParsableCommand {
   @Option(help: "Language of the titles (en or ko).") var lang: String = "en"
 
   func run() throws {
-    let lib = try options.library()
+    let lib = try options.libraryWarningOnce()
     let language = Language(rawValue: lang) ?? .en
     switch format {
     case .text:
@@ -21,21 +22,21 @@ struct List: ParsableCommand {
       for l in lib.lessons {
         let steps = LessonRun(l).timeline.stepCount
         let id = l.id + String(repeating: " ", count: width - l.id.count)
-        print(
+        output(
           "\(id)  \(pad(String(steps), 4)) steps  \(l.title[language])  [\(l.tags.joined(separator: ", "))]"
         )
       }
     case .json:
-      print("[")
+      output("[")
       for (i, l) in lib.lessons.enumerated() {
         let steps = LessonRun(l).timeline.stepCount
         let tags = l.tags.map(\.jsonQuoted).joined(separator: ",")
-        print(
+        output(
           "  {\"id\":\(l.id.jsonQuoted),\"title\":{\"en\":\(l.title.en.jsonQuoted),\"ko\":\(l.title.ko.jsonQuoted)},"
             + "\"level\":\(l.level.rawValue.jsonQuoted),\"steps\":\(steps),\"tags\":[\(tags)]}"
             + (i + 1 < lib.lessons.count ? "," : ""))
       }
-      print("]")
+      output("]")
     }
   }
 }

@@ -3,6 +3,7 @@ import CursesBackend
 import Foundation
 import HandshakeApp
 import HandshakeCapture
+import HandshakeIO
 import HandshakeLessons
 import HandshakeSim
 
@@ -27,7 +28,13 @@ struct Open: ParsableCommand {
   func run() throws {
     let language = try screen.language()
     let theme = try screen.themeName()
-    let summary = try CaptureInput.summarize(file)
+    let input: InputFile
+    do {
+      input = try InputFile(path: file)
+    } catch {
+      throw CommandFailure(error.description)
+    }
+    let summary = try CaptureInput.summarize(input)
     if list {
       CaptureInput.printList(summary)
       return
@@ -41,10 +48,9 @@ struct Open: ParsableCommand {
       )
     }
     let lessons = summary.connections.map { CaptureLesson.placeholder(file: file, connection: $0) }
-    let path = file
     var model = AppModel(
       lessons: lessons, lessonID: lessons[(conn ?? 1) - 1].id, language: language, theme: theme,
-      runner: { lesson in CaptureInput.run(path, lesson: lesson, summary: summary) })
+      runner: { lesson in CaptureInput.run(input, lesson: lesson, summary: summary) })
     // Several connections and none chosen: start in the picker.
     if conn == nil && lessons.count > 1 { model.overlay = .picker(selected: 0) }
     try screen.show(model)
@@ -54,22 +60,20 @@ struct Open: ParsableCommand {
 /// Reading captures for the commands: progress on standard error for big files, warnings said
 /// once, errors as one line.
 enum CaptureInput {
-  /// True if `path` names a file that starts like a pcap or pcapng file.
-  static func isCapture(_ path: String) -> Bool {
-    guard let h = FileHandle(forReadingAtPath: path) else { return false }
-    defer { try? h.close() }
-    let magic = [UInt8](h.readData(ofLength: 4))
+  /// True if the file starts like a pcap or pcapng file.
+  static func isCapture(_ input: InputFile) -> Bool {
+    let magic = (try? input.read(at: 0, upTo: 4)) ?? []
     return [
       [0xD4, 0xC3, 0xB2, 0xA1], [0x4D, 0x3C, 0xB2, 0xA1], [0xA1, 0xB2, 0xC3, 0xD4],
       [0xA1, 0xB2, 0x3C, 0x4D], [0x0A, 0x0D, 0x0D, 0x0A],
     ].contains(magic)
   }
 
-  static func summarize(_ path: String) throws -> CaptureSummary {
-    let size = (try? FileManager.default.attributesOfItem(atPath: path)[.size] as? Int) ?? 0
+  static func summarize(_ input: InputFile) throws -> CaptureSummary {
+    let size = input.size
     let started = ContinuousClock.now
     var shown = false
-    let summary = try CaptureFile.summarize(FileSource(path: path), file: path) { offset in
+    let summary = try CaptureFile.summarize(FileSource(input), file: input.path) { offset in
       // A progress bar only when reading takes more than a moment.
       guard size > 0, ContinuousClock.now - started > .milliseconds(500) else { return }
       shown = true
@@ -83,11 +87,11 @@ enum CaptureInput {
     return summary
   }
 
-  static func run(_ path: String, lesson: Lesson, summary: CaptureSummary) -> LessonRun {
+  static func run(_ input: InputFile, lesson: Lesson, summary: CaptureSummary) -> LessonRun {
     let n = CaptureLesson.connectionNumber(lesson) ?? 1
+    let path = input.path
     do {
-      let (s, analysis) = try CaptureFile.analyze(
-        FileSource(path: path), file: path, connection: n - 1)
+      let (s, analysis) = try CaptureFile.analyze(FileSource(input), file: path, connection: n - 1)
       return CaptureLesson.run(
         file: path, capture: s, connection: s.connections[n - 1], analysis: analysis)
     } catch {
@@ -99,19 +103,19 @@ enum CaptureInput {
   }
 
   static func printList(_ s: CaptureSummary) {
-    print(
+    output(
       "\(s.format.rawValue): \(s.packets) packets, \(s.tcpPackets) TCP, \(s.connections.count) connections"
     )
     for c in s.connections {
       let d = VirtualDuration(micros: c.durationNanos / 1000)
-      print(
+      output(
         "\(c.number)\t\(c.endpoints)\t\(c.packets) packets\t\(c.bytes) bytes\t\(d)\t\(c.ending.rawValue)"
       )
     }
     for w in s.warnings {
       let text = Assets.strings(.en).format(
         "capture_warn_" + w.kind.rawValue, ["n": "\(w.count)", "first": "\(w.firstPacket)"])
-      FileHandle.standardError.write(Data("warning: \(text)\n".utf8))
+      printError("warning: \(text)")
     }
   }
 }

@@ -21,6 +21,14 @@ struct Play: ParsableCommand {
     let start = try options.lesson(lesson)
     let model = AppModel(lessons: [start], lessonID: start.id, language: language, theme: theme)
     let options = self.options
-    try screen.show(model) { (try? options.library().lessons) ?? [] }
+    try screen.show(model) {
+      do {
+        let (lib, warnings) = try options.library()
+        return (lib.lessons, warnings)
+      } catch {
+        // The built-in lessons are still there; the folder is what failed.
+        return ((try? LessonLibrary.builtIn().lessons) ?? [], ["\(error)"])
+      }
+    }
   }
 }

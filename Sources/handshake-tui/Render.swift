@@ -1,5 +1,6 @@
 import ArgumentParser
 import HandshakeApp
+import HandshakeIO
 import HandshakeLessons
 import HandshakeSim
 import TerminalUI
@@ -47,9 +48,9 @@ struct Render: ParsableCommand {
     case let o?: throw ValidationError("--overlay takes diagram, segment, help or picker, not \(o)")
     }
     let frame = AppView.render(model)
-    print(frame.lines.joined(separator: "\n"))
+    output(frame.lines.joined(separator: "\n"))
     if withStyles {
-      print(frame.styleMask.joined(separator: "\n"))
+      output(frame.styleMask.joined(separator: "\n"))
     }
   }
 }

@@ -9,6 +9,7 @@ import HandshakeLessons
 struct ScreenOptions: ParsableArguments {
   @Option(help: "en or ko (default: from LC_ALL, LC_MESSAGES or LANG).") var lang: String?
   @Option(help: "default, projector or mono (mono when NO_COLOR is set).") var theme: String?
+  @Flag(help: "Draw with ASCII only (for terminals that cannot show Unicode).") var ascii = false
 
   var environment: [String: String] { ProcessInfo.processInfo.environment }
   var noColor: Bool { !(environment["NO_COLOR"] ?? "").isEmpty }
@@ -30,11 +31,16 @@ struct ScreenOptions: ParsableArguments {
   }
 
   /// Runs the screen until the user quits; no terminal is exit status 2 with one clear line.
-  func show(_ model: AppModel, moreLessons: () -> [Lesson] = { [] }) throws {
+  func show(
+    _ model: AppModel,
+    moreLessons: () -> (lessons: [Lesson], warnings: [String]) = { ([], []) }
+  ) throws {
     var model = model
     model.colorAllowed = !noColor
     do {
-      try TerminalApp.run(model, moreLessons: moreLessons)
+      let warnings = try TerminalApp.run(model, ascii: ascii, moreLessons: moreLessons)
+      // Said on screen; said again where it stays, now that the screen is gone.
+      for w in warnings { printError("warning: " + w) }
     } catch let e as CursesTerminal.Failure {
       let s = Assets.strings(model.language)
       FileHandle.standardError.write(

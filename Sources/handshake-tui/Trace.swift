@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
 import HandshakeCapture
+import HandshakeIO
 import HandshakeLessons
 import HandshakeSim
 
@@ -20,12 +21,14 @@ struct Trace: ParsableCommand {
   @Option(help: "With a capture: the connection to trace (1-based; default 1).") var conn: Int?
 
   func run() throws {
-    let captureName = [".pcap", ".pcapng", ".cap"].contains { lesson.lowercased().hasSuffix($0) }
-    if captureName || CaptureInput.isCapture(lesson) {
-      try traceCapture()
+    var l: Lesson
+    switch try options.resolve(lesson) {
+    case .capture(let input):
+      try traceCapture(input)
       return
+    case .lesson(let found):
+      l = found
     }
-    var l = try options.lesson(lesson)
     if let lang = narrate {
       guard let language = Language(rawValue: lang) else {
         throw ValidationError("--narrate takes en or ko")
@@ -37,15 +40,15 @@ struct Trace: ParsableCommand {
     let tl = Simulation.run(l.scenario)
     switch format {
     case .jsonl:
-      for i in tl.records.indices { print(tl.jsonLine(record: i)) }
+      for i in tl.records.indices { output(tl.jsonLine(record: i)) }
     case .text:
-      for line in tl.textLines(absolute: absolute) { print(line) }
+      for line in tl.textLines(absolute: absolute) { output(line) }
     }
   }
 
   /// A capture's connection through the passive tracker, in the same contract as a lesson's.
-  func traceCapture() throws {
-    let summary = try CaptureInput.summarize(lesson)
+  func traceCapture(_ input: InputFile) throws {
+    let summary = try CaptureInput.summarize(input)
     guard !summary.connections.isEmpty else {
       throw CaptureError(file: lesson, offset: 0, "no TCP connection in this capture")
     }
@@ -56,13 +59,12 @@ struct Trace: ParsableCommand {
       )
     }
     if conn == nil && summary.connections.count > 1 {
-      FileHandle.standardError.write(
-        Data(
-          "note: \(summary.connections.count) connections in \(lesson); tracing 1 (choose with --conn N; list them with open --list)\n"
-            .utf8))
+      printError(
+        "note: \(summary.connections.count) connections in \(lesson); tracing 1 (choose with --conn N; list them with open --list)"
+      )
     }
     let (s, analysis) = try CaptureFile.analyze(
-      FileSource(path: lesson), file: lesson, connection: n - 1)
+      FileSource(input), file: lesson, connection: n - 1)
     let tl = analysis.timeline
     if let lang = narrate {
       guard let language = Language(rawValue: lang) else {
@@ -75,9 +77,9 @@ struct Trace: ParsableCommand {
     }
     switch format {
     case .jsonl:
-      for i in tl.records.indices { print(tl.jsonLine(record: i)) }
+      for i in tl.records.indices { output(tl.jsonLine(record: i)) }
     case .text:
-      for line in tl.textLines(absolute: absolute) { print(line) }
+      for line in tl.textLines(absolute: absolute) { output(line) }
     }
   }
 
@@ -89,14 +91,14 @@ struct Trace: ParsableCommand {
       let parts = (Int(s.firstRecord)..<Int(s.firstRecord + s.recordCount)).map {
         tl.describe(record: $0, absolute: absolute)
       }
-      print(
+      output(
         "\(pad(String(i), 5))  \(s.time)  "
           + (parts.isEmpty ? "(start)" : parts.joined(separator: "; ")))
-      for n in run.narration(atStep: i, language: language) { print("         » " + n) }
+      for n in run.narration(atStep: i, language: language) { output("         » " + n) }
       if let q = run.question(atStep: i, language: language) {
-        print("         ? " + q.prompt)
+        output("         ? " + q.prompt)
         for (k, c) in q.choices.enumerated() {
-          print("           \(k + 1). \(c)" + (k == q.answer ? "  ✓" : ""))
+          output("           \(k + 1). \(c)" + (k == q.answer ? "  ✓" : ""))
         }
       }
     }

@@ -70,8 +70,11 @@ struct EndToEndTests {
   }
 
   @Test(
-    "SIGTERM, SIGHUP and a crash restore the terminal and end the program",
-    arguments: [(SIGTERM, "143"), (SIGHUP, "129"), (SIGSEGV, "139"), (SIGABRT, "134")])
+    "every signal that ends the program restores the terminal first",
+    arguments: [
+      (SIGTERM, "143"), (SIGHUP, "129"), (SIGSEGV, "139"), (SIGABRT, "134"), (SIGUSR1, "138"),
+      (SIGUSR2, "140"), (SIGALRM, "142"), (SIGPIPE, "141"), (SIGXCPU, "152"),
+    ])
   func signals(signal: Int32, status: String) throws {
     let t = try Tmux()
     // Swift's crash reporter on, as it is by default, but not waiting for a key: its handler
@@ -165,6 +168,117 @@ struct EndToEndTests {
     try t.wait(for: "STATUS=0")
     let (before, after) = try t.sttyBeforeAndAfter()
     #expect(before == after)
+  }
+}
+
+/// The terminal findings of the hostile-input review: flow control, a stop behind curses' back,
+/// locales that cannot draw, held keys, and warnings that must reach the screen.
+@Suite(
+  "End to end in tmux: the terminal", .serialized,
+  .enabled(if: Tmux.available || Tmux.required, "tmux is not installed (CI installs it)"))
+struct TerminalFindingsTests {
+  @Test("Ctrl-S does not freeze the screen; the terminal is restored after")
+  func ctrlS() throws {
+    let t = try Tmux()
+    try t.startBinary()
+    try t.wait(for: "step 0/18")
+    try t.keys("C-s")
+    try t.keys("Right")
+    try t.wait(for: "step 1/18")
+    try t.keys("q")
+    try t.wait(for: "EXIT=0")
+    let (before, after) = try t.sttyBeforeAndAfter()
+    #expect(before == after)
+    #expect(after.contains(":") || !after.isEmpty)
+  }
+
+  @Test("SIGSTOP, then fg: the screen is redrawn and keys work without Enter")
+  func stopThenContinue() throws {
+    let t = try Tmux()
+    try t.startShell()
+    try t.wait(for: "READY>")
+    let d = t.dir.path
+    try t.keys("stty -g > \(d)/before; \(Tmux.binary)", "Enter")
+    try t.wait(for: "step 0/18")
+    let pid = try #require(try t.childPID())
+    kill(pid, SIGSTOP)
+    try t.wait(for: "Stopped")
+    try t.keys("fg", "Enter")
+    try t.wait(until: { !$0.contains("Stopped") && $0.contains("step 0/18") }, "a redrawn screen")
+    try t.keys("Right")
+    try t.wait(for: "step 1/18")
+    try t.keys("q")
+    // The shell's "Stopped" and "fg" were written on the alternate screen, which is gone now.
+    try t.waitForPrompt(2)
+    try t.keys("echo STATUS=$?; stty -g > \(d)/after", "Enter")
+    try t.wait(for: "STATUS=0")
+    let (before, after) = try t.sttyBeforeAndAfter()
+    #expect(before == after)
+  }
+
+  @Test(
+    "a locale that cannot draw Unicode falls back to C.UTF-8 and says why",
+    arguments: [
+      ("LC_ALL= LANG=C", "is not UTF-8"), ("LC_ALL= LANG=ko_KR.UTF-8", "is not installed"),
+    ])
+  func locales(environment: String, why: String) throws {
+    // The second case needs ko_KR.UTF-8 to be missing, as it is on a bare machine.
+    let t = try Tmux()
+    try t.startBinary("", environment: environment)
+    let s = try t.wait(for: why)
+    #expect(s.contains("C.UTF-8"))
+    #expect(s.contains("CLOSED"))
+    #expect(s.contains("━") || s.contains("┃") || s.contains("│"), "lines are drawn")
+    try t.keys("Right", "Right", "Right")
+    let s3 = try t.wait(for: "▶")
+    #expect(!s3.contains("\u{FFFD}"))
+    try t.keys("q")
+    try t.wait(for: "EXIT=0")
+  }
+
+  @Test("--ascii draws every cell in ASCII")
+  func ascii() throws {
+    let t = try Tmux()
+    try t.startBinary("--ascii --lang ko")
+    try t.wait(for: "step 0/18")
+    try t.keys("Right", "Right", "Right")
+    let s = try t.wait(for: "step 3/18")
+    let body = s.components(separatedBy: "EXIT=").first ?? s
+    #expect(body.unicodeScalars.allSatisfy { $0.value < 0x80 }, "\(body)")
+    #expect(body.contains("+") && body.contains("|") && body.contains("-"))
+    #expect(body.contains("step 3/18"), "English, since Hangul cannot be drawn")
+    try t.keys("q")
+    try t.wait(for: "EXIT=0")
+  }
+
+  @Test("held keys are applied together and drawn once; q ends at once")
+  func heldKeys() throws {
+    let t = try Tmux()
+    let frames = t.dir.appendingPathComponent("frames").path
+    try t.startBinary("play syn-flood", environment: "HANDSHAKE_FRAMES_FILE=\(frames)")
+    try t.wait(for: "step 0/")
+    // One send-keys: they reach the program together, as a held key's repeats do.
+    try t.run(["send-keys", "-t", t.session] + Array(repeating: "Right", count: 600) + ["q"])
+    try t.wait(for: "EXIT=0")
+    let n =
+      Int(
+        (try String(contentsOfFile: frames, encoding: .utf8)).trimmingCharacters(
+          in: .whitespacesAndNewlines)) ?? -1
+    #expect(n >= 1)
+    #expect(n < 100, "\(n) frames for 600 queued keys: each key was drawn")
+  }
+
+  @Test("a lesson folder that does not exist is said on screen, not dropped")
+  func badLessonFolder() throws {
+    let lesson = URL(fileURLWithPath: #filePath).deletingLastPathComponent()
+      .deletingLastPathComponent().deletingLastPathComponent()
+      .appendingPathComponent("lessons/05-half-close.yaml").path
+    let t = try Tmux()
+    try t.startBinary("play \(lesson) --lessons /nonexistent-lessons")
+    let s = try t.wait(for: "no such directory")
+    #expect(s.contains("/nonexistent-lessons"))
+    try t.keys("q")
+    try t.wait(for: "EXIT=0")
   }
 }
 

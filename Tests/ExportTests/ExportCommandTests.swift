@@ -1,5 +1,6 @@
 import Foundation
 import HandshakeExport
+import HandshakeIO
 import Testing
 import TmuxDriver
 

@@ -165,3 +165,36 @@ struct ViewTests {
     }
   }
 }
+
+@Suite("Narration text from a file")
+struct NarrationTextTests {
+  @Test("a line break inside a narration string is drawn as a line break, not as �")
+  func lineBreak() throws {
+    let text = """
+      id: breaks
+      title: {en: "Breaks", ko: "줄바꿈"}
+      summary: {en: "x", ko: "x"}
+      hosts:
+        client: {address: 10.0.0.1}
+        server: {address: 10.0.0.2}
+      script:
+        - {at: 0s, server: listen}
+      narration:
+        - on: start
+          en: "The first line.\\nThe second line."
+          ko: "첫 줄.\\n둘째 줄."
+      expect: {end: complete}
+      """
+    let lesson = try LessonLoader.load(text: text, file: "breaks.yaml")
+    for (language, first, second) in [
+      (Language.en, "The first line.", "The second line."), (.ko, "첫 줄.", "둘째 줄."),
+    ] {
+      var m = AppModel(lessons: [lesson], lessonID: "breaks", language: language, theme: "default")
+      Update.apply(.resize(width: 100, height: 30), to: &m)
+      let lines = AppView.render(m).lines
+      let i = try #require(lines.firstIndex { $0.contains(first) })
+      #expect(lines[i + 1].contains(second))
+      #expect(!lines.joined().contains("\u{FFFD}"))
+    }
+  }
+}

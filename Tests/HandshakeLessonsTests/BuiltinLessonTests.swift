@@ -1,8 +1,8 @@
 import Foundation
-import HandshakeSim
 import Testing
 
 @testable import HandshakeLessons
+@testable import HandshakeSim
 
 /// Every built-in lesson loads, runs, meets its expectations and has every placeholder resolved
 /// in both languages.
@@ -86,5 +86,54 @@ struct BuiltinLessonTests {
     try lib.add(directory: dir.path)
     #expect(lib.lessons.count == 11)
     #expect(lib.lesson(id: "my-normal") != nil)
+  }
+}
+
+@Suite("Relative numbers, indexed")
+struct RelativeBaseIndexTests {
+  @Test("the one-pass index gives every transmission of every lesson the base a scan gives")
+  func sameAsScan() throws {
+    for lesson in try LessonLibrary.builtIn().lessons {
+      let tl = Simulation.run(lesson.scenario)
+      #expect(tl.relativeBases.count == tl.transmissions.count)
+      for tx in tl.transmissions.indices {
+        let a = try #require(tl.relativeBase(for: tx))
+        let b = try #require(tl.scannedRelativeBase(for: tx))
+        #expect(a.seq == b.seq && a.ack == b.ack, "\(lesson.id) tx \(tx)")
+      }
+    }
+  }
+
+  @Test("the text trace of 50,000 injected segments: a line each, numbers relative")
+  func manyInjections() throws {
+    var text = """
+      id: many
+      title: {en: "Many", ko: "많음"}
+      summary: {en: "x", ko: "x"}
+      hosts:
+        client: {side: left, address: 10.0.0.1}
+        server: {side: right, address: 10.0.0.2, isn: 5000}
+        attacker: {side: left, address: 10.9.9.9, role: scripted}
+      script:
+        - {at: 0s, server: listen}
+
+      """
+    for k in 0..<5 {
+      text += """
+          - at: \(k * 20)s
+            attacker:
+              inject: {to: server, from_address: random 172.16.0.0/16, from_port: random, seq: random, flags: [RST], count: 10000, interval: 1ms}
+
+        """
+    }
+    text += "expect: {end: cut}\n"
+    var lesson = try LessonLoader.load(text: text, file: "many.yaml")
+    lesson.scenario.recordSnapshots = false
+    let tl = Simulation.run(lesson.scenario)
+    let lines = tl.textLines(absolute: false)
+    #expect(tl.transmissions.count == 50_000)
+    #expect(lines.count == tl.stepCount - 1 || lines.count == tl.stepCount)
+    // A reset from a port that never sent a SYN: Wireshark's base, its first seq - 1.
+    #expect(lines.contains { $0.contains("RST seq=1 win=") })
   }
 }

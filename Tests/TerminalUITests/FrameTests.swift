@@ -58,3 +58,25 @@ struct FrameTests {
     #expect("tab\there".sanitizedForTerminal == "tab here")
   }
 }
+
+@Suite("Text wrapping at hostile sizes")
+struct WrapSizeTests {
+  @Test("one 200,000-character word is cut into full lines (linear, so this returns at once)")
+  func longWord() {
+    let lines = TextWrap.wrap(String(repeating: "x", count: 200_000), width: 78)
+    #expect(lines.count == (200_000 + 77) / 78)
+    #expect(lines.dropLast().allSatisfy { $0.count == 78 })
+    #expect(lines.last?.count == 200_000 % 78)
+    let hangul = TextWrap.wrap("앞 " + String(repeating: "가", count: 50_001) + " 뒤", width: 10)
+    #expect(hangul.first == "앞")
+    #expect(hangul[1] == "가가가가가")
+    #expect(hangul.allSatisfy { $0.displayWidth <= 10 })
+    #expect(hangul.last == "가 뒤")
+  }
+
+  @Test("a line break in the text is kept as a line break")
+  func lineBreaks() {
+    #expect(TextWrap.wrap("first line\nsecond", width: 40) == ["first line", "second"])
+    #expect("a\nb\u{1B}c\n\n".sanitizedKeepingNewlines == "a\nb\u{FFFD}c")
+  }
+}

@@ -1,0 +1,42 @@
+/// What a cell draws as when the terminal's locale cannot show Unicode: one ASCII character per
+/// cell, so the layout stays as it is (`-`, `|`, `+` for lines, `>` and `<` for arrowheads).
+enum ASCIIFallback {
+  static func scalar(for text: String) -> UInt32 {
+    guard let u = text.unicodeScalars.first else { return 0x20 }
+    let v = u.value
+    if v < 0x80 { return v >= 0x20 && v != 0x7F ? v : 0x3F }
+    let c: Character
+    switch v {
+    case 0x2500, 0x2501, 0x2504, 0x2505, 0x2508, 0x2509, 0x254C, 0x254D, 0x2574, 0x2576,
+      0x2578, 0x257A:
+      c = "-"
+    case 0x2550: c = "="
+    case 0x2502, 0x2503, 0x2506, 0x2507, 0x250A, 0x250B, 0x254E, 0x254F, 0x2551, 0x2575,
+      0x2577, 0x2579, 0x257B:
+      c = "|"
+    case 0x2500...0x257F: c = "+"
+    case 0x2580...0x259F: c = "#"
+    case 0x25B6, 0x25B8, 0x25BA, 0x2192, 0x27F6, 0x21D2: c = ">"
+    case 0x25C0, 0x25C2, 0x25C4, 0x2190, 0x27F5: c = "<"
+    case 0x2191, 0x25B2: c = "^"
+    case 0x2193, 0x25BC: c = "v"
+    case 0x2715, 0x2716, 0x2717, 0x2718, 0x00D7: c = "x"
+    case 0x2713, 0x2714: c = "v"
+    case 0x2026: c = "~"
+    case 0x00B7, 0x2022, 0x2219: c = "."
+    case 0x2248: c = "~"
+    case 0x21BB, 0x27F3: c = "r"
+    case 0x23F1: c = "t"
+    case 0x26A0: c = "!"
+    case 0x2014, 0x2013: c = "-"
+    case 0x2018, 0x2019: c = "'"
+    case 0x201C, 0x201D: c = "\""
+    case 0x2264: c = "<"
+    case 0x2265: c = ">"
+    case 0x00A0: c = " "
+    case 0x00A7: c = "S"
+    default: c = "?"
+    }
+    return c.unicodeScalars.first?.value ?? 0x3F
+  }
+}
