@@ -217,7 +217,13 @@ public final class CursesTerminal {
       // not decode (a terminal's reply, a key it does not know): swallow it.
       wtimeout(cn_stdscr(), 0)
       var next: wint_t = 0
-      guard wget_wch(cn_stdscr(), &next) != cn_err() else { return .key(.escape) }
+      let r2 = wget_wch(cn_stdscr(), &next)
+      guard r2 != cn_err() else { return .key(.escape) }
+      if r2 == cn_key_code_yes() {
+        // Escape, then a key curses decoded (an arrow): keep that key code for the next read.
+        ungetch(Int32(next))
+        return .key(.escape)
+      }
       guard next == 91 || next == 79 else {
         // Escape, then another key: keep that key for the next read.
         unget_wch(wchar_t(next))

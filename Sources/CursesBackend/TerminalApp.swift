@@ -16,7 +16,8 @@ public enum TerminalApp {
   @discardableResult
   public static func run(
     _ model: AppModel, ascii: Bool = false,
-    moreLessons: () -> (lessons: [Lesson], warnings: [String]) = { ([], []) }
+    moreLessons: () -> (lessons: [Lesson], warnings: [String]) = { ([], []) },
+    perform: (AppModel.Effect) -> String? = { _ in nil }
   ) throws -> [String] {
     let term = try CursesTerminal(ascii: ascii)
     defer { term.close() }
@@ -90,6 +91,13 @@ public enum TerminalApp {
           !next.isTimeout
         else { break }
         event = next
+      }
+      // What the update asked for (a quiz log line); a failure is said on screen.
+      for e in m.takeEffects() {
+        if let problem = perform(e) {
+          warnings.append(problem)
+          m.warn([problem])
+        }
       }
     }
     return warnings

@@ -10,6 +10,16 @@ public struct AppModel: Sendable {
   public enum Overlay: Hashable, Sendable {
     case stateDiagram, segment, help
     case picker(selected: Int)
+    /// The lesson's chapters, one chosen.
+    case chapters(selected: Int)
+    /// The whole run at once, time-proportional.
+    case overview
+  }
+
+  /// What the update asks the outside world to do (the backend drains these).
+  public enum Effect: Hashable, Sendable {
+    /// A quiz answer to append to the --quiz-log file: 1-based choice.
+    case logAnswer(lesson: String, step: Int, choice: Int, right: Bool)
   }
 
   /// An arrow flying across after a step forward.
@@ -61,8 +71,21 @@ public struct AppModel: Sendable {
   public var animation: Animation? = nil
   public var autoplay: Autoplay? = nil
   public var typedNumber = ""
-  /// Answers given, by "lesson#step".
+  /// A `:` or `g` was pressed: the next digits are a step number even on a question step.
+  public var typingStep = false
+  /// The choice marked for each question (0-based), by "lesson#step": a class's vote, which may
+  /// change until the answer is revealed.
   public var answers: [String: Int] = [:]
+  /// Questions whose answer has been revealed, by "lesson#step".
+  public var revealed: Set<String> = []
+  /// Quiz mode (`--quiz`, `Q`): a question is revealed by answering it, and scored.
+  public var quizMode = false
+  /// In quiz mode, the first answer to each question: right or not, by "lesson#step".
+  public var quizResults: [String: Bool] = [:]
+  /// Work for the backend (quiz log lines), in order.
+  public var effects: [Effect] = []
+  /// Bursts (by their first step) shown one step at a time after `x`.
+  public var expandedBursts: Set<Int> = []
   public var blanked = false
   public var flash: Flash? = nil
   public var narrationScroll = 0
@@ -125,16 +148,45 @@ public struct AppModel: Sendable {
     lessonIndex = max(0, min(index, lessons.count - 1))
     ensureRun()
     step = 0
+    expandedBursts = []
     animation = nil
     autoplay = nil
     narrationScroll = 0
   }
 
+  /// The step whose state the panels and ladder show: the current one, or, while a question
+  /// whose answer this very step would show is still open, the one before it (predict first,
+  /// then see).
+  public var shownStep: Int {
+    guard step > 0, questionOpen, let at = run.questionCheckStep(atStep: step), at == step else {
+      return step
+    }
+    return step - 1
+  }
+
   /// The question asked at the current step, if any.
-  public var question: AskedQuestion? { run.question(atStep: step, language: language) }
+  public var question: AskedQuestion? {
+    run.question(atStep: step, language: language, absolute: absolute)
+  }
 
   public var answerKey: String { "\(lesson.id)#\(step)" }
+  /// The choice marked at this step's question (0-based).
   public var currentAnswer: Int? { answers[answerKey] }
-  /// A question is waiting for 1–4.
-  public var awaitingAnswer: Bool { question != nil && currentAnswer == nil }
+  /// This step asks a question whose answer is not revealed yet.
+  public var questionOpen: Bool { question != nil && !revealed.contains(answerKey) }
+  /// A question is waiting for 1–4 (open, nothing marked).
+  public var awaitingAnswer: Bool { questionOpen && currentAnswer == nil }
+
+  /// The quiz so far in this lesson: questions answered and answered right.
+  public var quizScore: (right: Int, answered: Int, questions: Int) {
+    let prefix = lesson.id + "#"
+    let mine = quizResults.filter { $0.key.hasPrefix(prefix) }
+    return (mine.values.filter { $0 }.count, mine.count, run.questionSteps.count)
+  }
+
+  /// Takes the effects the update asked for (the backend carries them out).
+  public mutating func takeEffects() -> [Effect] {
+    defer { effects = [] }
+    return effects
+  }
 }

@@ -9,9 +9,11 @@ public enum AppView {
   public static let minHeight = 24
 
   public static func render(_ m: AppModel) -> Frame {
-    var f = Frame(width: m.width, height: m.height)
+    // A theme may paint the whole screen (projector-light: dark on an explicit light ground,
+    // whatever the terminal's own colours).
+    var f = Frame(width: m.width, height: m.height, fill: Cell(" ", m.theme["screen"]))
     guard m.width > 0 && m.height > 0 else { return f }
-    if m.blanked { return f }
+    if m.blanked { return Frame(width: m.width, height: m.height) }
     if m.width < minWidth || m.height < minHeight {
       tooSmall(&f, m)
       return f
@@ -22,14 +24,20 @@ public enum AppView {
     TitleBar.draw(&f, titleRow, m)
     KeyBar.draw(&f, keyRow, m)
 
-    // Narration takes a quarter of the body (more when the text needs it and room allows).
+    // Narration takes a quarter of the body (more when the text needs it and room allows). An
+    // open question gets what it needs, short of the state boxes: it must be read whole.
     let textWidth = body.width - 2
     let needed = NarrationView.lines(m, width: textWidth).count + 1
-    let narrationHeight = max(6, min(needed, body.height - 15, body.height / 2))
+    let narrationHeight =
+      m.question != nil
+      ? max(6, min(needed, body.height - 8))
+      : max(6, min(needed, body.height - 15, body.height / 2))
     let (middle, narration) = body.splitBottom(narrationHeight)
     NarrationView.draw(&f, narration, m)
 
-    let panelWidth = min(34, max(24, middle.width / 4))
+    // The ladder gets at least half the width; the panels share the rest, up to 34 each.
+    let ladderWidth = max(middle.width / 2, middle.width - 2 * 34)
+    let panelWidth = (middle.width - ladderWidth) / 2
     let (leftPanel, rest2) = middle.splitLeft(panelWidth)
     let (ladder, rightPanel) = rest2.splitRight(panelWidth)
     EndpointPanel.draw(&f, leftPanel, m, side: .left)
@@ -48,6 +56,8 @@ public enum AppView {
       case .segment: SegmentView.draw(&f, area, m)
       case .help: HelpView.draw(&f, area, m)
       case .picker(let sel): PickerView.draw(&f, area, m, selected: sel)
+      case .chapters(let sel): ChaptersView.draw(&f, area, m, selected: sel)
+      case .overview: OverviewView.draw(&f, area, m)
       }
     }
     return f
@@ -84,22 +94,38 @@ enum TitleBar {
     let style = m.theme["title"]
     f.fill(r, with: Cell(" ", style))
     let s = m.strings
-    let t = m.timeline.steps[m.step].time
+    let t = m.timeline.steps[m.shownStep].time
+    var stepText = s.format("step", ["i": "\(m.step)", "n": "\(m.lastStep)"])
+    if let b = m.run.burst(containing: m.step), !m.expandedBursts.contains(b.steps.lowerBound) {
+      stepText = s.format(
+        "step_burst",
+        [
+          "a": "\(b.steps.lowerBound)", "b": "\(b.steps.upperBound)", "n": "\(m.lastStep)",
+          "count": "\(b.steps.count)",
+        ])
+    }
     var right = [
-      s.format("step", ["i": "\(m.step)", "n": "\(m.lastStep)"]),
-      s.format("time", ["t": Format.seconds(t)]),
+      stepText, s.format("time", ["t": Format.seconds(t)]),
       m.absolute ? s["absolute"] : s["relative"],
     ]
+    if m.quizMode {
+      let q = m.quizScore
+      right.insert(
+        s.format("quiz_score", ["right": "\(q.right)", "answered": "\(q.answered)"]), at: 0)
+    }
     if let a = m.autoplay {
       right.insert(
         s.format("autoplay", ["s": VirtualDuration.millis(a.interval).description]), at: 0)
     }
-    if !m.typedNumber.isEmpty { right.insert("→ \(m.typedNumber)_", at: 0) }
+    if !m.typedNumber.isEmpty || m.typingStep { right.insert("→ \(m.typedNumber)_", at: 0) }
     right.append(s["language_name"])
     let rightText = " " + right.joined(separator: " │ ") + " "
     let title = " " + m.lesson.title[m.language].sanitizedForTerminal
     let room = r.width - rightText.displayWidth - 1
-    f.put(title.prefix(columns: max(0, room)), x: r.x, y: r.y, style: style)
+    // A title too long is shortened, and says so.
+    let shownTitle =
+      title.displayWidth <= room ? title : room >= 3 ? title.prefix(columns: room - 1) + "…" : ""
+    f.put(shownTitle, x: r.x, y: r.y, style: style)
     f.put(rightText, x: r.maxX - rightText.displayWidth, y: r.y, style: style)
   }
 }
@@ -122,14 +148,15 @@ enum KeyBar {
       text = s["keys_picker"]
     } else if m.overlay != nil {
       text = s["keys_overlay"]
-    } else if !m.typedNumber.isEmpty {
+    } else if !m.typedNumber.isEmpty || m.typingStep {
       text = s.format("keys_number", ["digits": m.typedNumber])
-    } else if m.awaitingAnswer, let q = m.question {
-      text = s.format("keys_question", ["n": "\(q.choices.count)"])
+    } else if m.questionOpen, let q = m.question {
+      text = s.format(m.quizMode ? "keys_quiz" : "keys_question", ["n": "\(q.choices.count)"])
     } else {
       text = s["keys_main"].displayWidth + 2 <= r.width ? s["keys_main"] : s["keys_short"]
     }
-    f.put(" " + text.prefix(columns: r.width - 2), x: r.x, y: r.y, style: m.theme["keybar"])
+    let shown = text.displayWidth + 2 <= r.width ? text : text.prefix(columns: r.width - 3) + "…"
+    f.put(" " + shown, x: r.x, y: r.y, style: m.theme["keybar"])
   }
 }
 

@@ -49,7 +49,7 @@ public struct Theme: Sendable {
 /// The assets compiled into the binary.
 public enum Assets {
   /// Theme names in the order `t` cycles through them.
-  public static let themeNames = ["default", "projector", "mono"]
+  public static let themeNames = ["default", "projector", "projector-light", "mono"]
 
   public static let strings: [Language: UIStrings] = {
     let en = table(of: "strings/en.yaml")

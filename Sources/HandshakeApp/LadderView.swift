@@ -15,11 +15,13 @@ enum LadderView {
     case gap(VirtualDuration)
     /// A folded step of background traffic (an attacker's segments), summarised in one row.
     case summary(Int, segments: Int)
+    /// The steps before the first row shown, summarised: how many, and the segments they sent.
+    case earlier(steps: Int, segments: [String])
 
     var step: Int? {
       switch self {
       case .arrival(let s), .departure(let s), .event(let s), .summary(let s, _): s
-      case .gap: nil
+      case .gap, .earlier: nil
       }
     }
   }
@@ -62,6 +64,8 @@ enum LadderView {
     var bits: [Bits]
     var styles: [Style?]
     var dashed: [Bool]
+    /// Cells of the newest arrow, drawn with heavy lines (the mark is the shape, not a colour).
+    var heavy: [Bool]
     var texts: [(x: Int, y: Int, text: String, style: Style)] = []
 
     init(_ area: Rect) {
@@ -69,14 +73,18 @@ enum LadderView {
       bits = Array(repeating: [], count: area.width * area.height)
       styles = Array(repeating: nil, count: area.width * area.height)
       dashed = Array(repeating: false, count: area.width * area.height)
+      heavy = Array(repeating: false, count: area.width * area.height)
     }
 
-    mutating func line(_ x: Int, _ y: Int, _ b: Bits, _ style: Style, dashed d: Bool = false) {
+    mutating func line(
+      _ x: Int, _ y: Int, _ b: Bits, _ style: Style, dashed d: Bool = false, heavy h: Bool = false
+    ) {
       guard x >= area.x, x < area.maxX, y >= area.y, y < area.maxY else { return }
       let i = (y - area.y) * area.width + (x - area.x)
       bits[i].formUnion(b)
       styles[i] = style
       if d { dashed[i] = true }
+      if h { heavy[i] = true }
     }
 
     mutating func text(_ s: String, _ x: Int, _ y: Int, _ style: Style) {
@@ -91,12 +99,19 @@ enum LadderView {
           guard !bits[i].isEmpty else { continue }
           var ch = bits[i].character
           if dashed[i] { ch = ch == "│" ? "┆" : ch == "─" ? "┄" : ch }
+          if heavy[i] { ch = LadderView.heavyLine[ch] ?? ch }
           f.put(ch, x: area.x + x, y: area.y + y, style: styles[i] ?? base)
         }
       }
       for t in texts { f.put(t.text, x: t.x, y: t.y, style: t.style, clip: area) }
     }
   }
+
+  /// Light box characters and their heavy forms, for the newest arrow.
+  static let heavyLine: [String: String] = [
+    "─": "━", "│": "┃", "╭": "┏", "╮": "┓", "╰": "┗", "╯": "┛", "├": "┣", "┤": "┫", "┼": "╋",
+    "┬": "┳", "┴": "┻",
+  ]
 
   static func arrowStyle(_ t: Transmission, _ theme: Theme) -> Style {
     let f = t.segment.flags
@@ -121,7 +136,8 @@ enum LadderView {
     if s.flags.contains(.ack) { full += " ack=\(ack)" }
     if !s.payload.isEmpty { full += " len=\(s.payload.count)" }
     if !s.options.sackBlocks.isEmpty { full += " sack" }
-    if t.isRetransmission { full += " ↻" }
+    // A simultaneous open's SYN,ACK repeats the SYN's number but is no loss: no mark.
+    if t.isRetransmission && !tl.isSynResentWithAck(tx) { full += " ↻" }
     var mid = who + s.flags.label + " \(seq)"
     if s.flags.contains(.ack) { mid += "/\(ack)" }
     if !s.payload.isEmpty { mid += " \(s.payload.count)B" }
@@ -129,14 +145,16 @@ enum LadderView {
     where candidate.displayWidth <= width {
       return candidate
     }
-    return s.flags.label.prefix(columns: max(0, width))
+    // Words, never a number, are what is cut, and the cut is marked.
+    return width >= 2 ? s.flags.label.prefix(columns: width - 1) + "…" : ""
   }
 
   static func draw(_ f: inout Frame, _ r: Rect, _ m: AppModel) {
     guard r.width >= 12 && r.height >= 3 else { return }
     let tl = m.timeline
     let theme = m.theme
-    let k = m.step
+    // The step shown: one before the current while an open question would give its answer away.
+    let k = m.shownStep
     let wide = r.width >= 56
     let margin = wide ? 13 : 1
     let xL = r.x + margin
@@ -179,6 +197,21 @@ enum LadderView {
     }
     specs.reverse()
     if specs.count > area.height { specs.removeFirst(specs.count - area.height) }
+    // Steps before the first row shown keep their place in one summary row at the top, so a
+    // long run does not lose its beginning (z shows the whole run).
+    if let firstShown = specs.compactMap(\.step).first, firstShown > 1, area.height >= 4 {
+      let hidden = firstShown - 1
+      var segs: [String] = []
+      let until = Int(tl.steps[firstShown].firstRecord)
+      for rec in tl.records[0..<until] {
+        guard case .send(let tx) = rec.event else { continue }
+        let t = tl.transmissions[Int(tx)]
+        guard t.from == tl.left || t.from == tl.right else { continue }
+        let f = t.segment.flags.label
+        if segs.last != f { segs.append(f) }
+      }
+      specs[0] = .earlier(steps: hidden, segments: segs)
+    }
     var arrivalRow: [Int: Int] = [:]
     var departureRow: [Int: Int] = [:]
     var firstRow: [Int: Int] = [:]
@@ -213,11 +246,30 @@ enum LadderView {
         c.text(text, xL + max(1, (xR - xL - text.displayWidth) / 2), y, theme["break"])
       }
       if case .summary(_, let n) = spec {
-        let text = " " + m.strings.count("ladder_background", n) + " "
         let w = xR - xL - 1
+        let forms = [
+          " " + m.strings.count("ladder_background", n) + " ",
+          " " + m.strings.count("ladder_background_short", n) + " ", " \(n) ",
+        ]
         c.text(String(repeating: "≈", count: max(0, w)), xL + 1, y, theme["muted"])
-        c.text(
-          text.prefix(columns: w), xL + 1 + max(0, (w - text.displayWidth) / 2), y, theme["muted"])
+        if let text = forms.first(where: { $0.displayWidth <= w }) {
+          c.text(text, xL + 1 + max(0, (w - text.displayWidth) / 2), y, theme["muted"])
+        }
+      }
+      if case .earlier(let n, let segs) = spec {
+        let w = r.width - 1
+        let head = "▲ " + m.strings.count("ladder_earlier", n)
+        var text = head + (segs.isEmpty ? "" : ": ")
+        var shown = 0
+        for sg in segs {
+          let more = (shown > 0 ? ", " : "") + sg
+          if (text + more + " …").displayWidth > w { break }
+          text += more
+          shown += 1
+        }
+        if shown < segs.count { text += " …" }
+        if text.displayWidth > w { text = head.displayWidth <= w ? head : "▲" }
+        c.text(text, r.x + 1, y, theme["muted"])
       }
     }
 
@@ -231,7 +283,7 @@ enum LadderView {
     var labelled: Set<Int> = []  // arrival rows that already carry a label, per direction
     var extra: [Int: Int] = [:]
     // Per departure row and direction: the first segment still in flight, and how many more.
-    var flyingFrom: [Int: (tx: Int, more: Int)] = [:]
+    var flyingFrom: [Int: (tx: Int, more: Int, isNew: Bool)] = [:]
     var tx = startTx
     while tx < tl.transmissions.count && tl.transmissions[tx].sendStep <= Int32(k) {
       defer { tx += 1 }
@@ -239,30 +291,40 @@ enum LadderView {
       guard t.from >= 0, !summarized.contains(Int(t.sendStep)) else { continue }
       let fromLeft = tl.hosts[Int(t.from)].side == .left
       let style = arrowStyle(t, theme)
+      // The segment that just moved (sent or landed in this step) stands out in every theme:
+      // heavy lines, and its label in reverse video.
+      let isNew = Int(t.sendStep) == k || t.landings.contains { Int($0.step) == k }
+      var labelStyle = style
+      if isNew {
+        labelStyle.reverse = true
+        labelStyle.bold = true
+      }
       let lane = fromLeft ? xL + 2 : xR - 2
       let yd = departureRow[Int(t.sendStep)]
       let start = yd ?? (area.y - 1)
       if let y = yd {
         // Leave the sender's line and turn down.
-        c.line(fromLeft ? xL : xR, y, fromLeft ? .right : .left, style)
-        c.line(fromLeft ? xL + 1 : xR - 1, y, [.left, .right], style)
-        c.line(lane, y, [fromLeft ? .left : .right, .down], style)
+        c.line(fromLeft ? xL : xR, y, fromLeft ? .right : .left, style, heavy: isNew)
+        c.line(fromLeft ? xL + 1 : xR - 1, y, [.left, .right], style, heavy: isNew)
+        c.line(lane, y, [fromLeft ? .left : .right, .down], style, heavy: isNew)
       }
       let landings = t.landings.filter { $0.step <= Int32(k) && !summarized.contains(Int($0.step)) }
       if landings.isEmpty {
         // In flight: down the lane to the bottom, dashed, with the label at the start.
         let flying = theme["arrow_in_flight"]
         if start + 1 <= bottom {
-          for y in (start + 1)...bottom { c.line(lane, y, [.up, .down], flying, dashed: true) }
+          for y in (start + 1)...bottom {
+            c.line(lane, y, [.up, .down], flying, dashed: true, heavy: isNew)
+          }
         }
         // One label per departure row and direction: a burst shows its first segment's
         // label and how many more left with it (written over each other they were garbled).
         if let y = yd {
           let key = y * 2 + (fromLeft ? 0 : 1)
-          if flyingFrom[key] == nil {
-            flyingFrom[key] = (tx, 0)
+          if let f = flyingFrom[key] {
+            flyingFrom[key] = (f.tx, f.more + 1, f.isNew || isNew)
           } else {
-            flyingFrom[key]!.more += 1
+            flyingFrom[key] = (tx, 0, isNew)
           }
         }
         continue
@@ -270,8 +332,10 @@ enum LadderView {
       for l in landings {
         guard let ya = arrivalRow[Int(l.step)] else { continue }
         if ya > start {
-          for y in (start + 1)..<ya where y >= area.y { c.line(lane, y, [.up, .down], style) }
-          c.line(lane, ya, [.up, fromLeft ? .right : .left], style)
+          for y in (start + 1)..<ya where y >= area.y {
+            c.line(lane, y, [.up, .down], style, heavy: isNew)
+          }
+          c.line(lane, ya, [.up, fromLeft ? .right : .left], style, heavy: isNew)
         } else {
           // Sent and landed within one (folded) step: straight across its arrival row.
           c.line(fromLeft ? xL : xR, ya, fromLeft ? .right : .left, style)
@@ -288,7 +352,8 @@ enum LadderView {
         let dir: Int = fromLeft ? 1 : -1
         for i in 0..<reach {
           c.line(
-            lane + dir * (i + 1), ya, [.left, .right], dropped ? theme["arrow_dropped"] : style)
+            lane + dir * (i + 1), ya, [.left, .right], dropped ? theme["arrow_dropped"] : style,
+            heavy: isNew)
         }
         let tip = lane + dir * (reach + 1)
         if dropped && reach == span * 3 / 5 {
@@ -309,17 +374,24 @@ enum LadderView {
         let lo = min(lane, tip) + 1
         let hi = max(lane, tip)
         let x = lo + max(0, (hi - lo - w) / 2)
-        c.text(" " + text + " ", x, ya, dropped ? theme["arrow_dropped"] : style)
+        var ls = dropped ? theme["arrow_dropped"] : labelStyle
+        if isNew { ls.reverse = true }
+        c.text(" " + text + " ", x, ya, ls)
       }
     }
     for (key, flying) in flyingFrom {
       let (y, fromLeft) = (key / 2, key % 2 == 0)
       let lane = fromLeft ? xL + 2 : xR - 2
       let more = flying.more > 0 ? " +\(flying.more)" : ""
-      let room = (xR - xL) - 5 - more.count
+      // From two past the lane to one short of the far line: " …" and the count included.
+      let room = (xR - xL) - 8 - more.count
       let text = label(m, flying.tx, width: room) + " …" + more
-      c.text(
-        text, fromLeft ? lane + 2 : lane - 1 - text.displayWidth, y, theme["arrow_in_flight"])
+      var st = theme["arrow_in_flight"]
+      if flying.isNew {
+        st.reverse = true
+        st.bold = true
+      }
+      c.text(text, fromLeft ? lane + 2 : lane - 1 - text.displayWidth, y, st)
     }
     for (key, n) in extra {
       let y = key / 2

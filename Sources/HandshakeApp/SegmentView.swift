@@ -40,19 +40,23 @@ enum SegmentView {
     let flagsLine = TCPFlags.named.map {
       seg.flags.contains($0.0) ? $0.1 : String(repeating: "·", count: $0.1.count)
     }.joined(separator: " ")
-    let rel = { (v: SeqNum, b: SeqNum?) -> String in
-      b.map { " (rel \(v.rawValue &- $0.rawValue))" } ?? ""
+    // The number in the mode on screen first, the other in brackets.
+    let number = { (v: SeqNum, b: SeqNum?) -> String in
+      guard let b else { return "\(v.rawValue)" }
+      let r = v.rawValue &- b.rawValue
+      return m.absolute
+        ? "\(v.rawValue) (\(s["segment_relative"]) \(r))"
+        : "\(r) (\(s["segment_absolute"]) \(v.rawValue))"
     }
     let rows: [(String, String)] = [
       (
         "",
         "\(tl.hostName(t.from)) → \(t.to >= 0 ? tl.hostName(t.to) : seg.destination.description)   \(seg.source):\(seg.sourcePort) → \(seg.destination):\(seg.destinationPort)"
       ),
-      ("Sequence number", "\(seg.seq.rawValue)" + rel(seg.seq, base?.seq)),
+      ("Sequence number", number(seg.seq, base?.seq)),
       (
         "Acknowledgment",
-        "\(seg.ack.rawValue)"
-          + (seg.flags.contains(.ack) ? rel(seg.ack, base?.ack) : " (ACK not set)")
+        seg.flags.contains(.ack) ? number(seg.ack, base?.ack) : "\(seg.ack.rawValue) (ACK not set)"
       ),
       ("Data offset", "\(header / 4) (\(header) bytes)"),
       ("Flags", String(format: "0x%03x  ", Int(seg.flags.rawValue)) + flagsLine),

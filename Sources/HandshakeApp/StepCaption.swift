@@ -23,10 +23,10 @@ enum StepCaption {
         }
       case .send(let tx):
         let t = tl.transmissions[Int(tx)]
-        parts.append(
-          s.format(
-            t.isRetransmission ? "caption_retransmit" : "caption_send",
-            ["host": host, "seg": label(m, Int(tx))]))
+        let key =
+          tl.isSynResentWithAck(Int(tx))
+          ? "caption_syn_again_ack" : t.isRetransmission ? "caption_retransmit" : "caption_send"
+        parts.append(s.format(key, ["host": host, "seg": label(m, Int(tx))]))
       case .arrive(let tx, let note):
         var p = s.format(
           "caption_arrive",
@@ -61,18 +61,8 @@ enum StepCaption {
     return text
   }
 
-  /// "SYN,ACK 0/1", the short label a caption uses.
+  /// "SYN,ACK seq=0 ack=1": the same label the ladder gives the segment, in full.
   static func label(_ m: AppModel, _ tx: Int) -> String {
-    let t = m.timeline.transmissions[tx]
-    let seg = t.segment
-    let base = m.absolute ? nil : m.timeline.relativeBase(for: tx)
-    let seq = base.map { seg.seq.rawValue &- $0.seq.rawValue } ?? seg.seq.rawValue
-    var out = seg.flags.label + " " + String(seq)
-    if seg.flags.contains(.ack) {
-      let ack = base.map { seg.ack.rawValue &- $0.ack.rawValue } ?? seg.ack.rawValue
-      out += "/" + String(ack)
-    }
-    if !seg.payload.isEmpty { out += " (\(seg.payload.count)B)" }
-    return out
+    LadderView.label(m, tx, width: Int.max)
   }
 }

@@ -190,10 +190,10 @@ public struct Handout: Sendable {
   /// The narration and question of a step, indented under its row.
   func narration(step i: Int) -> [String] {
     var out: [String] = []
-    for n in run.narration(atStep: i, language: language) {
+    for n in run.narration(atStep: i, language: language, absolute: absolute) {
       out += TextWrap.wrap(n.sanitizedKeepingNewlines, width: width - 8).map { "      » " + $0 }
     }
-    if let q = run.question(atStep: i, language: language) {
+    if let q = run.question(atStep: i, language: language, absolute: absolute) {
       out += Handout.hanging("? ", q.prompt.sanitizedForTerminal, indent: 6, width: width)
       for (k, c) in q.choices.enumerated() {
         out += Handout.hanging("\(k + 1)) ", c.sanitizedForTerminal, indent: 8, width: width)
@@ -214,7 +214,8 @@ public struct Handout: Sendable {
   var title: String { run.lesson.title[language].sanitizedForTerminal }
   var summary: String { run.lesson.summary[language].sanitizedForTerminal }
   var footer: String {
-    strings.format("handout_made_by", ["id": run.lesson.id]).sanitizedForTerminal
+    strings.format(absolute ? "handout_made_by_absolute" : "handout_made_by", ["id": run.lesson.id])
+      .sanitizedForTerminal
   }
 
   /// Plain text: title, summary, then each step's rows with its narration under them.
@@ -237,16 +238,50 @@ public struct Handout: Sendable {
     return out.joined(separator: "\n") + "\n"
   }
 
-  /// Markdown: title, summary, the ladder in a code block, then the narration by step.
-  public func markdown() -> String {
+  /// The answer key: each question with its right answer and why (and each choice's why).
+  func answerKey() -> [String] {
+    var out = ["## " + strings["handout_answers"].markdownEscaped, ""]
+    for step in run.questionSteps {
+      guard let q = run.question(atStep: step, language: language, absolute: absolute) else {
+        continue
+      }
+      let head = strings.format("handout_answer_step", ["i": "\(step)"])
+      out += TextWrap.wrap(
+        "**\(head.markdownEscaped)** " + q.prompt.sanitizedForTerminal.markdownEscaped, width: width
+      )
+      out.append("")
+      for (i, c) in q.choices.enumerated() {
+        let right = i == q.answer
+        var line =
+          "- " + (right ? "**" : "") + "(\(i + 1)) "
+          + c.sanitizedForTerminal.markdownEscaped + (right ? "** ✓" : "")
+        if i < q.whys.count, let why = q.whys[i] {
+          line += " — " + why.sanitizedForTerminal.markdownEscaped
+        }
+        out += TextWrap.wrap(line, width: width).enumerated().map {
+          $0.offset == 0 ? $0.element : "  " + $0.element
+        }
+      }
+      if let e = q.explanation {
+        out.append("")
+        out += TextWrap.wrap(e.sanitizedForTerminal.markdownEscaped, width: width)
+      }
+      out.append("")
+    }
+    return out
+  }
+
+  /// Markdown: title, summary, the ladder in a code block, then the narration by step; with
+  /// `answers`, an answer key after it.
+  public func markdown(answers: Bool = false) -> String {
     var out = ["# " + title.markdownEscaped, ""]
     out += TextWrap.wrap(summary.markdownEscaped, width: width)
     out += ["", "```text"] + header
     for k in plan.rows.indices where !isBlank(row: k) { out += lines(row: k) }
     out += ["```", "", "## " + strings["handout_steps"].markdownEscaped, ""]
     for i in 0..<timeline.stepCount {
-      let texts = run.narration(atStep: i, language: language)
-      let question = run.question(atStep: i, language: language)
+      let texts = run.narration(atStep: i, language: language, absolute: absolute)
+      let question = run.question(atStep: i, language: language, absolute: absolute)
       if texts.isEmpty && question == nil { continue }
       var paragraph =
         "**\(i).** " + texts.map { $0.sanitizedForTerminal.markdownEscaped }.joined(separator: " ")
@@ -259,6 +294,7 @@ public struct Handout: Sendable {
       out += TextWrap.wrap(paragraph, width: width)
       out.append("")
     }
+    if answers { out += answerKey() }
     out += TextWrap.wrap("*" + footer.markdownEscaped + "*", width: width)
     return out.joined(separator: "\n") + "\n"
   }

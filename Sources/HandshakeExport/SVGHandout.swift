@@ -337,7 +337,9 @@ public struct SVGHandout: Sendable {
     let landings = t.landings
     if g.lost { classes.append("lost") }
 
-    let rtx = t.isRetransmission ? " (rtx)" : ""
+    let rtx =
+      timeline.isSynResentWithAck(g.tx)
+      ? " (" + strings["label_syn_again_ack"] + ")" : t.isRetransmission ? " (rtx)" : ""
     // The label drawn leaves out timestamps; the full one, as `trace` prints it, is the
     // group's title (a tooltip in a browser, and what a tool reads back).
     let label = timeline.segmentLabel(g.tx, absolute: absolute, timestamps: false) + rtx

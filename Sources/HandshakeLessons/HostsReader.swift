@@ -4,7 +4,8 @@ import HandshakeSim
 enum HostsReader {
   static let keys = [
     "role", "side", "address", "port", "isn", "mss", "window", "window_scale", "sack", "timestamps",
-    "delayed_ack", "msl", "fin_timeout", "initial_rto", "min_rto", "syn_retries", "synack_retries",
+    "delayed_ack", "msl", "fin_timeout", "initial_rto", "min_rto", "syn_retries",
+    "syn_linear_timeouts", "synack_retries",
     "retries", "backlog", "syn_cookies", "reset", "reads", "accepts",
   ]
   static let reserved: Set<String> = ["at", "after", "delay", "seg", "t", "dt", "start", "end"]
@@ -87,25 +88,8 @@ enum HostsReader {
     }
     var c = TCPConfig()
     if let v = r.optional("isn") { c.isn = try v.uint32("an ISN") }
-    if let v = r.optional("mss") { c.mss = UInt16(try v.int("an MSS", in: 64...65495)) }
-    if let v = r.optional("window") {
-      c.receiveBuffer = try v.int("a receive window in bytes", in: 0...(1 << 30))
-    }
-    if let v = r.optional("window_scale") {
-      if v.scalar == "off" {
-        c.windowScale = nil
-      } else {
-        c.windowScale = UInt8(try v.int("a window scale shift", in: 0...14))
-      }
-    }
-    if let v = r.optional("sack") { c.sack = try v.bool("sack") }
-    if let v = r.optional("timestamps") { c.timestamps = try v.bool("timestamps") }
-    if let v = r.optional("delayed_ack") {
-      c.delayedAck =
-        v.scalar == "off" ? nil : try v.duration("a delayed-ACK time", max: .millis(500))
-    }
-    if let v = r.optional("msl") {
-      c.msl = try v.duration("an MSL", max: LessonLoader.Bounds.maxMSL)
+    for key in HostSettingReader.keys {
+      if let v = r.optional(key) { try HostSettingReader.read(key, v).apply(to: &c) }
     }
     if let v = r.optional("fin_timeout") {
       c.finTimeout = try v.duration("a FIN-WAIT-2 timeout", max: LessonLoader.Bounds.maxMSL)
@@ -116,19 +100,10 @@ enum HostsReader {
     if let v = r.optional("min_rto") {
       c.minRTO = try v.duration("a minimum RTO", max: .seconds(60))
     }
-    if let v = r.optional("syn_retries") { c.synRetries = try v.int("syn_retries", in: 0...10) }
     if let v = r.optional("synack_retries") {
       c.synAckRetries = try v.int("synack_retries", in: 0...10)
     }
     if let v = r.optional("retries") { c.dataRetries = try v.int("retries", in: 1...20) }
-    if let v = r.optional("backlog") { c.backlog = try v.int("a backlog", in: 1...65535) }
-    if let v = r.optional("syn_cookies") {
-      let s = try v.string("syn_cookies")
-      guard let m = SynCookieMode(rawValue: s) else {
-        throw v.error("expected syn_cookies (on, off or always), found '\(clip(s))'")
-      }
-      c.synCookies = m
-    }
     if let v = r.optional("reset") {
       let s = try v.string("a reset style")
       guard let m = ResetStyle(rawValue: s) else {
@@ -252,4 +227,39 @@ func flags(_ node: YAMLNode) throws(LessonError) -> TCPFlags {
     f.insert(flag)
   }
   return f
+}
+
+/// The host settings that can be given in `hosts:` and changed while the lesson runs with
+/// `sysctl:` (or by a what-if), read the same way in both places.
+enum HostSettingReader {
+  static let keys = [
+    "mss", "window", "window_scale", "sack", "timestamps", "delayed_ack", "msl", "syn_retries",
+    "syn_linear_timeouts", "backlog", "syn_cookies",
+  ]
+
+  static func read(_ key: String, _ v: YAMLNode) throws(LessonError) -> HostSetting {
+    switch key {
+    case "mss": return .mss(UInt16(try v.int("an MSS", in: 64...65495)))
+    case "window": return .receiveBuffer(try v.int("a receive window in bytes", in: 0...(1 << 30)))
+    case "window_scale":
+      if v.scalar == "off" { return .windowScale(nil) }
+      return .windowScale(UInt8(try v.int("a window scale shift", in: 0...14)))
+    case "sack": return .sack(try v.bool("sack"))
+    case "timestamps": return .timestamps(try v.bool("timestamps"))
+    case "delayed_ack":
+      if v.scalar == "off" { return .delayedAck(nil) }
+      return .delayedAck(try v.duration("a delayed-ACK time", max: .millis(500)))
+    case "msl": return .msl(try v.duration("an MSL", max: LessonLoader.Bounds.maxMSL))
+    case "syn_retries": return .synRetries(try v.int("syn_retries", in: 0...10))
+    case "syn_linear_timeouts":
+      return .synLinearTimeouts(try v.int("syn_linear_timeouts", in: 0...10))
+    case "backlog": return .backlog(try v.int("a backlog", in: 1...65535))
+    default:
+      let s = try v.string("syn_cookies")
+      guard let m = SynCookieMode(rawValue: s) else {
+        throw v.error("expected syn_cookies (on, off or always), found '\(clip(s))'")
+      }
+      return .synCookies(m)
+    }
+  }
 }

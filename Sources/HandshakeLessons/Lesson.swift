@@ -17,6 +17,8 @@ public struct Lesson: Sendable {
   public var expectations: Expectations
   /// Where each script entry is written, for errors found when the lesson runs.
   public var scriptMarks: [SourceMark]
+  /// Runs of steps shown as one (a flood's SYNs, a window of data), expandable with `x`.
+  public var bursts: [Burst] = []
 
   /// A lesson that only names a recorded run and its two hosts (a capture opened with `open`):
   /// no script, no narration of its own, nothing expected.
@@ -35,6 +37,14 @@ public struct Lesson: Sendable {
   public var rightName: String { scenario.hosts[scenario.right].name }
 }
 
+/// Steps shown as one: from the step of one event to the step of another.
+public struct Burst: Sendable {
+  public var from: EventPattern
+  public var to: EventPattern
+  public var label: Localized
+  public var mark: SourceMark
+}
+
 /// Which step a narration belongs to.
 public enum StepSelector: Hashable, Sendable {
   /// Step 0, before anything happens.
@@ -51,6 +61,10 @@ public struct Narration: Sendable {
   public var text: Template
   public var question: Question?
   public var mark: SourceMark
+  /// A chapter starts at this step ("The handshake"): `C` lists them, `]`/`[` stop at them.
+  public var chapter: Localized? = nil
+  /// Speaker notes for the teacher: shown in the presenter console and handouts with --notes.
+  public var notes: Localized? = nil
 }
 
 /// A question asked at a step, answered by choosing 1–4.
@@ -60,6 +74,8 @@ public struct Question: Sendable {
   /// Index into `choices` (0-based).
   public var answer: Int
   public var explanation: Template?
+  /// Per choice, why it is right or wrong (shown when that choice was the one marked).
+  public var whys: [Template?] = []
   /// Ties the answer to the engine: at the step this event happens, `value` (a template such as
   /// "{server.state}") must read exactly as the right choice does.
   public var check: (at: EventPattern, value: Template, mark: SourceMark)?

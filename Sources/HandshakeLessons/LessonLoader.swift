@@ -23,7 +23,7 @@ public enum LessonLoader {
 
   static let topKeys = [
     "id", "title", "summary", "tags", "level", "seed", "hosts", "link", "steps", "script",
-    "narration", "expect",
+    "narration", "bursts", "expect",
   ]
 
   /// Parses a lesson from its text; `file` names it in errors.
@@ -79,6 +79,18 @@ public enum LessonLoader {
         narration.append(try NarrationReader.read(item, hosts: names, ladder: ladder))
       }
     }
+    var bursts: [Burst] = []
+    if let b = top.optional("bursts") {
+      for item in try b.list("bursts", max: 100) {
+        let r = try KeyReader(item, "a burst", allowed: ["from", "to", "label"])
+        bursts.append(
+          Burst(
+            from: try PatternReader.read(try r.required("from"), hosts: names),
+            to: try PatternReader.read(try r.required("to"), hosts: names),
+            label: try NarrationReader.localizedText(try r.required("label"), "a burst's label"),
+            mark: item.mark))
+      }
+    }
     var expectations = Expectations()
     if let e = top.optional("expect") { expectations = try ExpectReader.read(e, hosts: names) }
 
@@ -86,9 +98,11 @@ public enum LessonLoader {
       seed: seed, hosts: hosts, link: link, script: script, limits: Bounds.runLimits, left: left,
       right: right, stepPolicy: policy)
     scenario.recordSnapshots = true
-    return Lesson(
+    var lesson = Lesson(
       id: id, file: file, title: title, summary: summary, tags: tags, level: level,
       scenario: scenario, narration: narration, expectations: expectations, scriptMarks: marks)
+    lesson.bursts = bursts
+    return lesson
   }
 
   /// `{en: ..., ko: ...}`, both required and free of control characters.

@@ -8,6 +8,10 @@ public struct LessonRun: Sendable {
   public let timeline: Timeline
   /// For each step, the indices of the narrations attached to it.
   public let narrationAt: [Int: [Int]]
+  /// For each question's step, the step at which its check is decided.
+  public private(set) var questionChecks: [Int: Int] = [:]
+  /// The lesson's bursts as step ranges (first...last), in order, none overlapping.
+  public private(set) var bursts: [(steps: ClosedRange<Int>, label: Localized)] = []
   public private(set) var problems: [LessonError]
   /// Words for steps that come with the run rather than from the lesson file (a capture's
   /// explanations), shown after the lesson's own.
@@ -88,6 +92,39 @@ public struct LessonRun: Sendable {
       }
     }
     narrationAt = at
+    // Each question's check step, and each burst's steps.
+    func step(of pattern: EventPattern) -> Int? {
+      var seen = 0
+      for r in tl.records where tl.matches(pattern, record: r) {
+        seen += 1
+        if seen == pattern.nth { return Int(r.step) }
+      }
+      return nil
+    }
+    for (s, list) in at {
+      for n in list {
+        if let c = lesson.narration[n].question?.check, let cs = step(of: c.at) {
+          questionChecks[s] = cs
+        }
+      }
+    }
+    for b in lesson.bursts {
+      guard let first = step(of: b.from), let last = step(of: b.to) else {
+        problems.append(
+          LessonError(b.mark, "this burst's from or to event never happens in the run"))
+        continue
+      }
+      guard first < last else {
+        problems.append(
+          LessonError(b.mark, "this burst ends (step \(last)) before it starts (step \(first))"))
+        continue
+      }
+      if let prev = bursts.last, prev.steps.upperBound >= first {
+        problems.append(LessonError(b.mark, "this burst overlaps the one before it"))
+        continue
+      }
+      bursts.append((first...last, b.label))
+    }
     self.problems = problems
     // Placeholders must have values where they are used.
     var more: [LessonError] = []
@@ -100,10 +137,14 @@ public struct LessonRun: Sendable {
           templates += q.choices
           if let e = q.explanation { templates.append(e) }
         }
+        if let q = narration.question { templates += q.whys.compactMap { $0 } }
         for t in templates {
           for l in Language.allCases {
             do {
-              _ = try self.resolve(t, step: step, language: l, pattern: narration.pattern)
+              for mode in [NumberMode.rel, .abs] {
+                _ = try self.resolve(
+                  t, step: step, language: l, pattern: narration.pattern, mode: mode)
+              }
             } catch {
               more.append(error)
             }
@@ -114,29 +155,70 @@ public struct LessonRun: Sendable {
     more += checkExpectations()
     more += checkQuestions()
     self.problems = problems + more
+    warnings = literalNumberWarnings()
   }
 
-  /// The narrations of a step, in a language, placeholders filled.
-  public func narration(atStep step: Int, language: Language) -> [String] {
+  /// Things `lint` says without failing: a sequence number written as a literal in prose,
+  /// which then disagrees with the screen in one of the two number modes.
+  public private(set) var warnings: [LessonError] = []
+
+  /// The narrations of a step, in a language, placeholders filled; sequence numbers relative
+  /// (as the ladder shows them by default) or absolute.
+  public func narration(atStep step: Int, language: Language, absolute: Bool = false) -> [String] {
     (narrationAt[step] ?? []).map { n in
       let narr = lesson.narration[n]
-      return (try? resolve(narr.text, step: step, language: language, pattern: narr.pattern)) ?? ""
+      return
+        (try? resolve(
+          narr.text, step: step, language: language, pattern: narr.pattern,
+          mode: NumberMode(absolute: absolute))) ?? ""
     } + (notes[step] ?? []).map { $0[language] }
   }
 
-  /// The question asked at a step, with its prompt and choices filled in.
-  public func question(atStep step: Int, language: Language) -> AskedQuestion? {
+  /// The question asked at a step, with its prompt, choices and explanations filled in, its
+  /// numbers in the mode on screen.
+  public func question(atStep step: Int, language: Language, absolute: Bool = false)
+    -> AskedQuestion?
+  {
     for n in narrationAt[step] ?? [] {
       let narr = lesson.narration[n]
       guard let q = narr.question else { continue }
       func fill(_ t: Template) -> String {
-        (try? resolve(t, step: step, language: language, pattern: narr.pattern)) ?? ""
+        (try? resolve(
+          t, step: step, language: language, pattern: narr.pattern,
+          mode: NumberMode(absolute: absolute))) ?? ""
       }
-      return AskedQuestion(
+      var asked = AskedQuestion(
         prompt: fill(q.prompt), choices: q.choices.map(fill), answer: q.answer,
         explanation: q.explanation.map(fill))
+      asked.whys = q.choices.indices.map { i in i < q.whys.count ? q.whys[i].map(fill) : nil }
+      return asked
     }
     return nil
+  }
+
+  /// The chapters: their titles and the steps they start at, in order.
+  public var chapters: [(step: Int, title: Localized)] {
+    narrationAt.flatMap { step, list in
+      list.compactMap { n in lesson.narration[n].chapter.map { (step, $0) } }
+    }.sorted { $0.step < $1.step }
+  }
+
+  /// Speaker notes of a step.
+  public func notes(atStep step: Int) -> [Localized] {
+    (narrationAt[step] ?? []).compactMap { lesson.narration[$0].notes }
+  }
+
+  /// The step at which the question asked at `step` is decided, if it has a check.
+  public func questionCheckStep(atStep step: Int) -> Int? { questionChecks[step] }
+
+  /// Steps with words of their own: the lesson's narration or a question, or a capture's notes.
+  public var narratedSteps: [Int] {
+    Set(narrationAt.keys).union(notes.keys).filter { $0 > 0 }.sorted()
+  }
+
+  /// The burst a step is in, if any.
+  public func burst(containing step: Int) -> (steps: ClosedRange<Int>, label: Localized)? {
+    bursts.first { $0.steps.contains(step) }
   }
 
   /// Steps that ask a question.
@@ -152,6 +234,15 @@ public struct AskedQuestion: Hashable, Sendable {
   public var choices: [String]
   public var answer: Int
   public var explanation: String?
+  /// Per choice: why it is right or wrong, if the lesson says.
+  public var whys: [String?] = []
+
+  /// What to say once choice `i` (or none) was marked and the answer revealed: that choice's
+  /// own why, else the question's explanation.
+  public func explanation(for i: Int?) -> String? {
+    if let i, i < whys.count, let w = whys[i] { return w }
+    return explanation
+  }
 }
 
 extension Narration {

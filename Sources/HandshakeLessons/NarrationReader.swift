@@ -5,7 +5,8 @@ enum NarrationReader {
   static func read(_ node: YAMLNode, hosts: [String], ladder: Set<Int>) throws(LessonError)
     -> Narration
   {
-    let r = try KeyReader(node, "a narration", allowed: ["on", "en", "ko", "question"])
+    let r = try KeyReader(
+      node, "a narration", allowed: ["on", "en", "ko", "question", "chapter", "notes"])
     let onNode = try r.required("on")
     let on: StepSelector
     switch onNode.scalar {
@@ -22,7 +23,28 @@ enum NarrationReader {
     if let q = r.optional("question") {
       question = try self.question(q, hosts: hosts, ladder: ladder)
     }
-    return Narration(on: on, text: text, question: question, mark: node.mark)
+    var n = Narration(on: on, text: text, question: question, mark: node.mark)
+    if let c = r.optional("chapter") { n.chapter = try localizedText(c, "a chapter title") }
+    if let c = r.optional("notes") { n.notes = try localizedText(c, "speaker notes") }
+    return n
+  }
+
+  /// `{en: ..., ko: ...}` with no placeholders (a chapter's title, speaker notes).
+  static func localizedText(_ node: YAMLNode, _ what: String) throws(LessonError) -> Localized {
+    let r = try KeyReader(node, what, allowed: ["en", "ko"])
+    var out = Localized("")
+    for l in Language.allCases {
+      guard let n = r.optional(l.rawValue) else {
+        throw node.error(
+          "\(what) has no \(l == .en ? "English (en)" : "Korean (ko)") text; every text needs en and ko"
+        )
+      }
+      let s = try n.string("the \(l.rawValue) text")
+      guard !s.trimmingSpaces.isEmpty else { throw n.error("the \(l.rawValue) text is empty") }
+      try LessonLoader.checkText(s, n)
+      if l == .en { out.en = s } else { out.ko = s }
+    }
+    return out
   }
 
   /// Reads `en:` and `ko:` of a mapping into a template.
@@ -58,16 +80,30 @@ enum NarrationReader {
       throw choicesNode.error("a question needs 2 to 4 choices, found \(items.count)")
     }
     var choices: [Template] = []
+    var whys: [Template?] = []
+    func both(_ n: YAMLNode, _ s: String) throws(LessonError) -> Template {
+      try LessonLoader.checkText(s, n)
+      let pieces = try Template.parse(s, language: .en, mark: n.mark, hosts: hosts, ladder: ladder)
+      return Template(pieces: [.en: pieces, .ko: pieces], marks: [.en: n.mark, .ko: n.mark])
+    }
     for item in items {
       if let s = item.scalar {
-        try LessonLoader.checkText(s, item)
-        let pieces = try Template.parse(
-          s, language: .en, mark: item.mark, hosts: hosts, ladder: ladder)
-        choices.append(
-          Template(pieces: [.en: pieces, .ko: pieces], marks: [.en: item.mark, .ko: item.mark]))
+        choices.append(try both(item, s))
+        whys.append(nil)
       } else {
-        let cr = try KeyReader(item, "a choice", allowed: ["en", "ko"])
-        choices.append(try template(cr, "choice", hosts: hosts, ladder: ladder, owner: item))
+        // {en, ko} or {text} (one text for both languages), each with an optional why.
+        let cr = try KeyReader(item, "a choice", allowed: ["en", "ko", "text", "why"])
+        if let t = cr.optional("text") {
+          choices.append(try both(t, try t.string("a choice's text")))
+        } else {
+          choices.append(try template(cr, "choice", hosts: hosts, ladder: ladder, owner: item))
+        }
+        if let w = cr.optional("why") {
+          let wr = try KeyReader(w, "a choice's why", allowed: ["en", "ko"])
+          whys.append(try template(wr, "why", hosts: hosts, ladder: ladder, owner: w))
+        } else {
+          whys.append(nil)
+        }
       }
     }
     let answerNode = try r.required("answer")
@@ -90,8 +126,10 @@ enum NarrationReader {
         at, Template(pieces: [.en: pieces, .ko: pieces], marks: [.en: v.mark, .ko: v.mark]), c.mark
       )
     }
-    return Question(
+    var q = Question(
       prompt: prompt, choices: choices, answer: answer - 1, explanation: explanation, check: check)
+    q.whys = whys
+    return q
   }
 }
 

@@ -141,13 +141,14 @@ struct ScriptReader {
       return .read(max: try v.int("a byte count", in: 1...LessonLoader.Bounds.maxSendBytes))
     case "sysctl":
       try needTCP("change settings")
-      let sr = try KeyReader(v, "sysctl", allowed: ["syn_cookies"])
-      let n = try sr.required("syn_cookies")
-      let s = try n.string("syn_cookies")
-      guard let m = SynCookieMode(rawValue: s) else {
-        throw n.error("expected syn_cookies (on, off or always), found '\(clip(s))'")
+      let sr = try KeyReader(v, "sysctl", allowed: HostSettingReader.keys)
+      var settings: [HostSetting] = []
+      for e in sr.entries { settings.append(try HostSettingReader.read(e.key, e.value)) }
+      guard !settings.isEmpty else {
+        throw v.error(
+          "a sysctl needs a setting: \(HostSettingReader.keys.joined(separator: ", "))")
       }
-      return .setSynCookies(m)
+      return .sysctl(settings)
     default:
       return .inject(try inject(v, host: host))
     }

@@ -30,6 +30,14 @@ public struct Template: Sendable {
   }
 }
 
+/// How sequence and acknowledgment numbers are shown: relative to each side's ISN (the
+/// default, as Wireshark does) or as they are on the wire.
+public enum NumberMode: String, Hashable, Sendable {
+  case abs, rel
+
+  public init(absolute: Bool) { self = absolute ? .abs : .rel }
+}
+
 /// A value the engine knows at a step.
 public struct Placeholder: Hashable, Sendable {
   public enum Subject: Hashable, Sendable {
@@ -47,10 +55,29 @@ public struct Placeholder: Hashable, Sendable {
   public var field: String
   /// The text as written, for messages.
   public var source: String
+  /// `{seg.seq:abs}` or `{seg.seq:rel}`: this number in one mode whatever the screen shows
+  /// (for text about the absolute value itself, such as the ISN). Nil follows the screen.
+  public var pin: NumberMode? = nil
+  /// `{client.snd_nxt + 1}`: added to a number (modulo 2^32 for sequence numbers).
+  public var offset: Int64 = 0
+
+  /// Fields that are sequence-space numbers: shown relative (to the ISS or IRS, as Wireshark
+  /// does) when the screen shows relative numbers, absolute after `a`.
+  public static let sequenceFields: Set<String> = [
+    "seq", "ack", "sack", "iss", "irs", "isn", "snd_una", "snd_nxt", "rcv_nxt",
+  ]
+
+  /// True if this placeholder is a sequence or acknowledgment number.
+  public var isSequenceNumber: Bool {
+    switch subject {
+    case .segment, .host: Placeholder.sequenceFields.contains(field)
+    case .time, .elapsed: false
+    }
+  }
 
   /// Fields of a host panel.
   public static let hostFields = [
-    "state", "iss", "irs", "snd_una", "snd_nxt", "snd_wnd", "rcv_nxt", "rcv_wnd",
+    "state", "isn", "iss", "irs", "snd_una", "snd_nxt", "snd_wnd", "rcv_nxt", "rcv_wnd",
     "snd_una_rel", "snd_nxt_rel", "rcv_nxt_rel", "mss", "peer_mss", "snd_wscale", "rcv_wscale",
     "wscale_ok", "sack_ok", "ts_ok", "rto", "srtt", "syn_queue", "accept_queue", "backlog",
     "syn_drops", "cookies_sent", "bytes_read", "bytes_written", "retransmissions", "error",
@@ -112,6 +139,49 @@ extension Template {
   }
 
   private static func placeholder(
+    _ written: String, fail: (String) -> LessonError, hosts: [String], ladder: Set<Int>
+  ) throws(LessonError) -> Placeholder {
+    // "name:abs + 1": a mode pin and an offset around the name.
+    var name = written
+    var offset: Int64 = 0
+    if let op = name.lastIndex(where: { $0 == "+" || $0 == "-" }),
+      name[..<op].contains("."), !name[name.index(after: op)...].contains(".")
+    {
+      let digits = String(name[name.index(after: op)...]).trimmingSpaces
+      guard let n = Int64(digits), n >= 0, n <= 1 << 32, !digits.isEmpty,
+        digits.allSatisfy(\.isNumber)
+      else {
+        throw fail(
+          "placeholder '{\(clip(written))}': expected a whole number after '\(name[op])', found '\(clip(digits))'"
+        )
+      }
+      offset = name[op] == "+" ? n : -n
+      name = String(name[..<op]).trimmingSpaces
+    }
+    var pin: NumberMode? = nil
+    if let colon = name.lastIndex(of: ":") {
+      let mode = String(name[name.index(after: colon)...])
+      guard let m = NumberMode(rawValue: mode) else {
+        throw fail(
+          "placeholder '{\(clip(written))}': ':\(clip(mode))' is not a number mode; write ':abs' or ':rel'"
+        )
+      }
+      pin = m
+      name = String(name[..<colon])
+    }
+    var p = try plainPlaceholder(name, fail: fail, hosts: hosts, ladder: ladder)
+    p.source = written
+    p.offset = offset
+    p.pin = pin
+    if pin != nil && !p.isSequenceNumber {
+      throw fail(
+        "placeholder '{\(clip(written))}': only sequence and acknowledgment numbers have a mode (:abs, :rel)"
+      )
+    }
+    return p
+  }
+
+  private static func plainPlaceholder(
     _ name: String, fail: (String) -> LessonError, hosts: [String], ladder: Set<Int>
   ) throws(LessonError) -> Placeholder {
     if name == "t" { return Placeholder(subject: .time, field: "t", source: name) }

@@ -67,6 +67,7 @@ extension Connection {
   mutating func sendSyn(ack: Bool, now: VirtualTime, _ fx: inout Effects) {
     let seg = makeSegment(seq: iss, flags: ack ? [.syn, .ack] : .syn, now: now)
     if rtxQueue.isEmpty {
+      if !ack { firstSynAt = now }
       rtxQueue.append(SentSegment(seq: iss, dataLength: 0, syn: true, fin: false, sentAt: now))
       timedSeq = iss
       timedAt = now

@@ -37,18 +37,37 @@ extension Connection {
     }
   }
 
+  /// How long Linux lets an active open retry (`tcp_model_timeout`): the time `retries`
+  /// doublings of the initial RTO take, 1 + 2 + ... + 64 = 127 s for 6 retries, whatever the
+  /// schedule actually was (linear timeouts fit more tries into it).
+  static func synBudget(retries: Int, initialRTO: VirtualDuration, maxRTO: VirtualDuration)
+    -> VirtualDuration
+  {
+    let base = max(1, initialRTO.micros)
+    var threshold = 0
+    while threshold < 62 && base << (threshold + 1) <= maxRTO.micros { threshold += 1 }
+    if retries <= threshold { return VirtualDuration(micros: ((2 << retries) - 1) * base) }
+    return VirtualDuration(
+      micros: ((2 << threshold) - 1) * base + Int64(retries - threshold) * maxRTO.micros)
+  }
+
   /// RFC 6298 (5.4)–(5.6): retransmit the earliest unacknowledged segment, double the RTO,
-  /// restart the timer; give up after the configured number of retries, as Linux does.
+  /// restart the timer; give up as Linux does: an active open when its time budget is spent
+  /// (`tcp_syn_retries` read as time, as `retransmits_timed_out` does), a half-open or open
+  /// connection after a number of tries.
   private mutating func retransmissionTimeout(now: VirtualTime, _ fx: inout Effects) {
     guard !rtxQueue.isEmpty else { return }
     backoff += 1
-    let limit: Int
+    let givingUp: Bool
     switch state {
-    case .synSent: limit = config.synRetries
-    case .synReceived where passive: limit = config.synAckRetries
-    default: limit = config.dataRetries
+    case .synSent:
+      let budget = Connection.synBudget(
+        retries: config.synRetries, initialRTO: config.initialRTO, maxRTO: config.maxRTO)
+      givingUp = now - (firstSynAt ?? now) >= budget
+    case .synReceived where passive: givingUp = backoff > config.synAckRetries
+    default: givingUp = backoff > config.dataRetries
     }
-    if backoff > limit {
+    if givingUp {
       switch state {
       case .synSent:
         connectPending = false

@@ -87,6 +87,8 @@ struct Connection: Sendable {
   var timedSeq: SeqNum? = nil
   var timedAt = VirtualTime.zero
   var synRetransmitted = false
+  /// When the first SYN of an active open left: Linux's SYN retries are a time budget from it.
+  var firstSynAt: VirtualTime? = nil
   var dupAcks = 0
   /// While recovering from a loss: SND.NXT when recovery began (RFC 6582's "recover").
   var recoveryPoint: SeqNum? = nil
@@ -163,9 +165,12 @@ struct Connection: Sendable {
   var rcvWnd: UInt32 { UInt32(max(0, rcvCapacity - rcvUnread)) }
 
   /// The RTO in force: the base doubled once per consecutive timeout, capped (RFC 6298 (5.5)).
+  /// In SYN-SENT, Linux (`tcp_syn_linear_timeouts`, default 4) first keeps the RTO where it is
+  /// for that many timeouts, then doubles: SYNs at 0, 1, 2, 3, 4, 5, 7, 11, ... s.
   var rto: VirtualDuration {
     var r = baseRTO
-    for _ in 0..<backoff where r < config.maxRTO { r = r * 2 }
+    let doublings = state == .synSent ? max(0, backoff - config.synLinearTimeouts) : backoff
+    for _ in 0..<doublings where r < config.maxRTO { r = r * 2 }
     return min(r, config.maxRTO)
   }
 

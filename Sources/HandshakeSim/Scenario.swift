@@ -227,12 +227,44 @@ public enum Action: Hashable, Sendable {
   case accept
   /// Close the listening socket.
   case closeListener
-  /// Change the host's SYN cookie setting (`sysctl net.ipv4.tcp_syncookies`), for its listeners
-  /// too.
-  case setSynCookies(SynCookieMode)
+  /// Change a setting of the host (`sysctl`): for the connections it makes from now on, and for
+  /// its listeners where the setting is theirs (SYN cookies, backlog).
+  case sysctl([HostSetting])
   /// Send crafted segments, possibly many (an attacker's flood, a forged reset, a scripted
   /// peer's reply).
   case inject(Injection)
+}
+
+/// A TCP setting a host can change while it runs (as `sysctl` or a socket option would).
+public enum HostSetting: Hashable, Sendable {
+  case synCookies(SynCookieMode)
+  case synLinearTimeouts(Int)
+  case synRetries(Int)
+  case backlog(Int)
+  case mss(UInt16)
+  case receiveBuffer(Int)
+  case windowScale(UInt8?)
+  case sack(Bool)
+  case timestamps(Bool)
+  case msl(VirtualDuration)
+  case delayedAck(VirtualDuration?)
+
+  /// Applies the setting to a configuration.
+  public func apply(to c: inout TCPConfig) {
+    switch self {
+    case .synCookies(let m): c.synCookies = m
+    case .synLinearTimeouts(let n): c.synLinearTimeouts = n
+    case .synRetries(let n): c.synRetries = n
+    case .backlog(let n): c.backlog = n
+    case .mss(let n): c.mss = n
+    case .receiveBuffer(let n): c.receiveBuffer = n
+    case .windowScale(let w): c.windowScale = w
+    case .sack(let b): c.sack = b
+    case .timestamps(let b): c.timestamps = b
+    case .msl(let d): c.msl = d
+    case .delayedAck(let d): c.delayedAck = d
+    }
+  }
 }
 
 /// A field of a host's current connection, for numbers given relative to it.

@@ -45,12 +45,20 @@ extension Simulation {
       } else {
         record(.app(socket: -1, call: .close, result: .badDescriptor, bytes: 0), host: h)
       }
-    case .setSynCookies(let mode):
-      if case .tcp(var c) = hosts[Int(h)].spec.role {
-        c.synCookies = mode
-        hosts[Int(h)].spec.role = .tcp(c)
+    case .sysctl(let settings):
+      for setting in settings {
+        if case .tcp(var c) = hosts[Int(h)].spec.role {
+          setting.apply(to: &c)
+          hosts[Int(h)].spec.role = .tcp(c)
+        }
+        for i in listeners.indices where listeners[i].host == h {
+          switch setting {
+          case .synCookies(let mode): listeners[i].cookies = mode
+          case .backlog(let n): listeners[i].backlog = max(1, n)
+          default: break
+          }
+        }
       }
-      for i in listeners.indices where listeners[i].host == h { listeners[i].cookies = mode }
       record(.app(socket: -1, call: .sysctl, result: .ok, bytes: 0), host: h)
     case .inject:
       break
@@ -204,7 +212,7 @@ extension Action {
     case .abort: .abort
     case .accept: .accept
     case .inject: .send
-    case .setSynCookies: .sysctl
+    case .sysctl: .sysctl
     }
   }
 }

@@ -36,8 +36,12 @@ public struct TCPConfig: Hashable, Sendable {
   public var minRTO: VirtualDuration = .millis(200)
   /// Upper bound on the RTO: Linux's 120 s (`TCP_RTO_MAX`).
   public var maxRTO: VirtualDuration = .seconds(120)
-  /// SYN retransmissions before connect() fails with ETIMEDOUT (`tcp_syn_retries`).
+  /// How long connect() retries before ETIMEDOUT, as Linux reads `tcp_syn_retries`: the time
+  /// that many doublings of the initial RTO would take (6: 1 + 2 + ... + 64 = 127 s).
   public var synRetries: Int = 6
+  /// SYN timeouts that keep the RTO as it is before it starts doubling
+  /// (`tcp_syn_linear_timeouts`, Linux ≥ 6.5, default 4); 0 doubles from the first, as RFC 6298.
+  public var synLinearTimeouts: Int = 4
   /// SYN-ACK retransmissions before a half-open connection is dropped (`tcp_synack_retries`).
   public var synAckRetries: Int = 5
   /// Data retransmissions before the connection fails (`tcp_retries2`).

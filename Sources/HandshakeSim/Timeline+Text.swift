@@ -42,6 +42,26 @@ extension Timeline {
     relativeBases = out
   }
 
+  /// A SYN,ACK that repeats its sender's earlier SYN (simultaneous open): a retransmission by
+  /// its sequence number, as a capture sees it, but to a student "the SYN sent again, now with
+  /// ACK", and shown so.
+  public func isSynResentWithAck(_ tx: Int) -> Bool {
+    let t = transmissions[tx]
+    let s = t.segment
+    guard t.isRetransmission, s.flags.contains([.syn, .ack]) else { return false }
+    var i = tx - 1
+    while i >= 0 {
+      let o = transmissions[i]
+      if o.from == t.from && o.segment.seq == s.seq && o.segment.sourcePort == s.sourcePort
+        && o.segment.flags.contains(.syn)
+      {
+        return !o.segment.flags.contains(.ack)
+      }
+      i -= 1
+    }
+    return false
+  }
+
   /// `relativeBase(for:)` by looking back from the transmission (for a timeline not indexed).
   func scannedRelativeBase(for tx: Int) -> (seq: SeqNum, ack: SeqNum)? {
     let t = transmissions[tx]

@@ -33,6 +33,8 @@ struct Export: ParsableCommand {
   @Option(help: "en or ko.") var lang: String = "en"
   @Option(help: "Columns of a txt or md handout (60 to 300).") var width: Int = 80
   @Flag(help: "Absolute sequence numbers in a handout.") var absolute = false
+  @Flag(help: "With --format md: add the answer key (each question's answer and why).")
+  var answers = false
   @Option(name: .shortAndLong, help: "Where the handout goes (default: standard output).")
   var output: String?
 
@@ -40,6 +42,9 @@ struct Export: ParsableCommand {
     guard Language(rawValue: lang) != nil else { throw ValidationError("--lang takes en or ko") }
     guard (60...300).contains(width) else {
       throw ValidationError("--width takes a number of columns from 60 to 300")
+    }
+    if answers && format != .md {
+      throw ValidationError("--answers goes with --format md")
     }
     if pcap != nil && format == nil && output != nil {
       throw ValidationError("-o is for a handout; give the pcap's file to --pcap")
@@ -66,7 +71,9 @@ struct Export: ParsableCommand {
     let text: String
     switch format {
     case .txt: text = Handout(run, language: language, width: width, absolute: absolute).text()
-    case .md: text = Handout(run, language: language, width: width, absolute: absolute).markdown()
+    case .md:
+      text = Handout(run, language: language, width: width, absolute: absolute).markdown(
+        answers: answers)
     case .svg: text = SVGHandout(run, language: language, absolute: absolute).svg()
     }
     let file = try OutputFile(path: output)

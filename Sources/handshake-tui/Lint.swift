@@ -29,6 +29,7 @@ struct Lint: ParsableCommand {
       do {
         let lesson = try load()
         let run = LessonRun(lesson)
+        for w in run.warnings { printError(w.description) }
         if run.problems.isEmpty {
           output("ok \(name.sanitizedForTerminal)")
         } else {

@@ -14,11 +14,16 @@ struct Render: ParsableCommand {
   @Argument(help: "A lesson id or file.") var lesson: String = "normal"
   @Option(help: "The step to show.") var step: Int = 0
   @Option(help: "Terminal size, WIDTHxHEIGHT.") var size: String = "80x24"
-  @Option(help: "default, projector or mono.") var theme: String = "default"
+  @Option(help: "default, projector, projector-light or mono.") var theme: String = "default"
   @Option(help: "en or ko.") var lang: String = "en"
   @Flag(help: "Absolute sequence numbers.") var absolute = false
   @Option(help: "Open a window: diagram, segment, help or picker.") var overlay: String?
   @Flag(help: "Follow the frame with a mask of its styles.") var withStyles = false
+  @Option(
+    help:
+      "Keys to press after going to the step, separated by spaces: Right Left Enter Escape Home End Tab, or characters (2 r Q z)."
+  )
+  var keys: String?
 
   func run() throws {
     let parts = size.lowercased().split(separator: "x").compactMap { Int($0) }
@@ -39,6 +44,16 @@ struct Render: ParsableCommand {
     }
     model.step = step
     model.absolute = absolute
+    for name in (keys ?? "").split(separator: " ") {
+      guard let k = Key(name: String(name)) else {
+        throw ValidationError(
+          "--keys: '\(name)' is not a key (Right, Left, Enter, Escape, Home, End, Tab, Up, Down, or one character)"
+        )
+      }
+      Update.apply(.key(k), to: &model)
+      // The arrow has landed: a frame after a key shows the step as it ends.
+      Update.apply(.tick(now: model.now + 10_000), to: &model)
+    }
     switch overlay {
     case nil: break
     case "diagram": model.overlay = .stateDiagram

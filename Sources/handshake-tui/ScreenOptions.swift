@@ -2,14 +2,20 @@ import ArgumentParser
 import CursesBackend
 import Foundation
 import HandshakeApp
+import HandshakeIO
 import HandshakeLessons
 
 /// Options and start-up shared by the commands that open the interactive screen (`play` and
 /// `open`): language, theme, colour, and what to say when there is no terminal.
 struct ScreenOptions: ParsableArguments {
   @Option(help: "en or ko (default: from LC_ALL, LC_MESSAGES or LANG).") var lang: String?
-  @Option(help: "default, projector or mono (mono when NO_COLOR is set).") var theme: String?
+  @Option(help: "default, projector, projector-light or mono (mono when NO_COLOR is set).")
+  var theme: String?
   @Flag(help: "Draw with ASCII only (for terminals that cannot show Unicode).") var ascii = false
+  @Flag(help: "Start with absolute sequence numbers (a switches).") var absolute = false
+  @Flag(help: "Quiz mode: a question is revealed by answering it, and scored (Q switches).")
+  var quiz = false
+  @Option(help: "With --quiz: append one JSON line per answer to this file.") var quizLog: String?
 
   var environment: [String: String] { ProcessInfo.processInfo.environment }
   var noColor: Bool { !(environment["NO_COLOR"] ?? "").isEmpty }
@@ -37,8 +43,30 @@ struct ScreenOptions: ParsableArguments {
   ) throws {
     var model = model
     model.colorAllowed = !noColor
+    model.absolute = absolute
+    model.quizMode = quiz
+    var log: AppendFile? = nil
+    if let path = quizLog {
+      do {
+        log = try AppendFile(path: path)
+      } catch {
+        throw CommandFailure(error.message)
+      }
+    }
     do {
-      let warnings = try TerminalApp.run(model, ascii: ascii, moreLessons: moreLessons)
+      let warnings = try TerminalApp.run(model, ascii: ascii, moreLessons: moreLessons) { e in
+        guard let log, case .logAnswer(let lesson, let step, let choice, let right) = e else {
+          return nil
+        }
+        let line =
+          "{\"lesson\":\(lesson.jsonQuoted),\"step\":\(step),\"choice\":\(choice),\"right\":\(right),\"time\":\(QuizTime.now().jsonQuoted)}"
+        do {
+          try log.append(line: line)
+          return nil
+        } catch {
+          return "\(error)"
+        }
+      }
       // Said on screen; said again where it stays, now that the screen is gone.
       for w in warnings { printError("warning: " + w) }
     } catch let e as CursesTerminal.Failure {
@@ -49,5 +77,17 @@ struct ScreenOptions: ParsableArguments {
             + "\n").utf8))
       throw ExitCode(2)
     }
+  }
+}
+
+/// The wall-clock time of a quiz answer, as ISO 8601 in UTC ("2026-12-01T09:30:00Z").
+enum QuizTime {
+  static func now() -> String {
+    var t = time(nil)
+    var parts = tm()
+    gmtime_r(&t, &parts)
+    func two(_ v: Int32) -> String { v < 10 ? "0\(v)" : "\(v)" }
+    return
+      "\(parts.tm_year + 1900)-\(two(parts.tm_mon + 1))-\(two(parts.tm_mday))T\(two(parts.tm_hour)):\(two(parts.tm_min)):\(two(parts.tm_sec))Z"
   }
 }

@@ -94,8 +94,10 @@ struct Trace: ParsableCommand {
       output(
         "\(pad(String(i), 5))  \(s.time)  "
           + (parts.isEmpty ? "(start)" : parts.joined(separator: "; ")))
-      for n in run.narration(atStep: i, language: language) { output("         » " + n) }
-      if let q = run.question(atStep: i, language: language) {
+      for n in run.narration(atStep: i, language: language, absolute: absolute) {
+        output("         » " + n)
+      }
+      if let q = run.question(atStep: i, language: language, absolute: absolute) {
         output("         ? " + q.prompt)
         for (k, c) in q.choices.enumerated() {
           output("           \(k + 1). \(c)" + (k == q.answer ? "  ✓" : ""))

@@ -42,14 +42,15 @@ struct ExplanationTests {
       .map(\.what)
   }
 
-  @Test("a lost SYN: two retransmissions, 1 s and then 2 s after the one before")
+  @Test("lost SYNs as Linux resends them: five 1 s apart, then 2 s; then the data's 3 s RTO")
   func lostSyn() throws {
     let gaps = try observations("lost-syn", .sender).compactMap { o -> Int64? in
       if case .retransmission(_, _, let after) = o { return after.micros }
       return nil
     }
-    // The tracker measures from the first copy: 1 s, then 3 s; then the data segment's 3 s RTO.
-    #expect(gaps == [1_000_000, 3_000_000, 3_000_000])
+    // The tracker measures from the first copy: 1, 2, 3, 4, 5 s, then 7 s (the first doubled
+    // RTO); then the data segment's 3 s RTO.
+    #expect(gaps == [1_000_000, 2_000_000, 3_000_000, 4_000_000, 5_000_000, 7_000_000, 3_000_000])
   }
 
   @Test("a lost data segment at the receiver: out of order, duplicate ACKs, the fast retransmit")

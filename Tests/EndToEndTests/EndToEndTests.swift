@@ -12,9 +12,12 @@ struct EndToEndTests {
     let t = try Tmux()
     try t.startBinary()
     try t.wait(for: "step 0/18")
+    // Step 2 asks a question: the third → reveals its answer, the fourth goes on.
     try t.keys("Right", "Right", "Right")
+    try t.wait(for: "The answer is 2.")
+    try t.keys("Right")
     try t.wait(for: "step 3/18")
-    let s = try t.wait(for: "SYN seq=0 ─")  // once the arrow has flown across
+    let s = try t.wait(for: "SYN seq=0 ━")  // once the arrow has flown across
     #expect(s.contains("step 3/18"))
     #expect(s.contains("SYN-RECEIVED"))
     try t.keys("Left")
@@ -111,7 +114,7 @@ struct EndToEndTests {
     try t.startBinary("play syn-flood --lang ko --theme projector")
     try t.wait(for: "SYN 플러드와 SYN 쿠키")
     try t.keys("Right", "Right")
-    try t.wait(for: "2/45단계")
+    try t.wait(for: "2/61단계")
     try t.keys("q")
     try t.wait(for: "EXIT=0")
   }
@@ -229,7 +232,7 @@ struct TerminalFindingsTests {
     #expect(s.contains("C.UTF-8"))
     #expect(s.contains("CLOSED"))
     #expect(s.contains("━") || s.contains("┃") || s.contains("│"), "lines are drawn")
-    try t.keys("Right", "Right", "Right")
+    try t.keys("Right", "Right", "Right", "Right")
     let s3 = try t.wait(for: "▶")
     #expect(!s3.contains("\u{FFFD}"))
     try t.keys("q")
@@ -241,7 +244,7 @@ struct TerminalFindingsTests {
     let t = try Tmux()
     try t.startBinary("--ascii --lang ko")
     try t.wait(for: "step 0/18")
-    try t.keys("Right", "Right", "Right")
+    try t.keys("Right", "Right", "Right", "Right")
     let s = try t.wait(for: "step 3/18")
     let body = s.components(separatedBy: "EXIT=").first ?? s
     #expect(body.unicodeScalars.allSatisfy { $0.value < 0x80 }, "\(body)")
@@ -279,6 +282,54 @@ struct TerminalFindingsTests {
     #expect(s.contains("/nonexistent-lessons"))
     try t.keys("q")
     try t.wait(for: "EXIT=0")
+  }
+}
+
+/// A question as a class activity, in the real binary.
+@Suite(
+  "End to end in tmux: the classroom", .serialized,
+  .enabled(if: Tmux.available || Tmux.required, "tmux is not installed (CI installs it)"))
+struct ClassroomEndToEndTests {
+  @Test("vote, change the vote, reveal, go on; Escape does not quit")
+  func voteAndReveal() throws {
+    let t = try Tmux()
+    try t.startBinary("--theme projector-light", width: 80, height: 24)
+    try t.wait(for: "step 0/18")
+    try t.keys("Right", "Right")
+    try t.wait(for: "Mark a choice with 1–4")
+    try t.keys("1")
+    try t.wait(for: "▶ 1) 0")
+    try t.keys("3")
+    try t.wait(for: "▶ 3) 2")
+    try t.keys("Enter")
+    let s = try t.wait(for: "Not quite: the answer is 2.")
+    #expect(s.contains("✓ 2) 1") && s.contains("✗ 3) 2"))
+    try t.keys("Escape", "Escape", "Right")
+    try t.wait(for: "step 3/18")
+    try t.keys("q")
+    try t.wait(for: "EXIT=0")
+  }
+
+  @Test("--quiz --quiz-log: answering reveals, the score shows, one JSON line per answer")
+  func quizLog() throws {
+    let t = try Tmux()
+    let log = t.dir.appendingPathComponent("answers.jsonl").path
+    try t.startBinary("--quiz --quiz-log \(log) --absolute --lang ko", width: 100, height: 30)
+    try t.wait(for: "0/18단계")
+    try t.keys("Right", "Right")
+    try t.wait(for: "1–4 답하기")
+    try t.keys("Right")
+    try t.wait(for: "먼저 답하세요")
+    try t.keys("2")
+    let s = try t.wait(for: "퀴즈 1/1")
+    #expect(s.contains("1001"), "absolute numbers from the start")
+    try t.keys("q")
+    try t.wait(for: "EXIT=0")
+    let lines = try String(contentsOfFile: log, encoding: .utf8).split(separator: "\n")
+    #expect(lines.count == 1)
+    #expect(
+      lines.first?.hasPrefix(#"{"lesson":"normal","step":2,"choice":2,"right":true,"time":"20"#)
+        == true)
   }
 }
 

@@ -63,7 +63,8 @@ struct HandoutTests {
       let children = g.children?.compactMap { $0 as? XMLElement } ?? []
       // Its title is the trace's label, with the retransmission marked; the label drawn is
       // the same without timestamps.
-      let rtx = t.isRetransmission ? " (rtx)" : ""
+      let again = language == .en ? "SYN again, with ACK" : "ACK와 함께 다시 보낸 SYN"
+      let rtx = tl.isSynResentWithAck(tx) ? " (\(again))" : t.isRetransmission ? " (rtx)" : ""
       let title = children.first { $0.name == "title" }?.stringValue
       #expect(title == tl.segmentLabel(tx) + rtx)
       let label = children.first { $0.name == "text" }?.stringValue

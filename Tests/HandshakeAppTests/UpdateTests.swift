@@ -7,7 +7,8 @@ import Testing
 struct UpdateTests {
   @Test("next and previous by every key the brief names, first and last")
   func stepping() {
-    var m = AppFixture.model()
+    // half-close asks its question late, so the first steps are plain steps.
+    var m = AppFixture.model("half-close")
     for k in [Key.right, .char("l"), .char(" "), .enter, .pageDown, .char("n")] {
       let before = m.step
       AppFixture.press([k], &m)
@@ -28,37 +29,155 @@ struct UpdateTests {
     #expect(m.step == 0)
     AppFixture.press([.char("G")], &m)
     #expect(m.step == m.lastStep)
-    AppFixture.press([.char("g")], &m)
+    AppFixture.press([.home], &m)
     #expect(m.step == 0)
   }
 
-  @Test("a number then Enter jumps to that step; Escape cancels")
+  @Test(
+    "a number then Enter jumps to that step; : or g first works even on a question; Escape cancels")
   func jump() {
     var m = AppFixture.model()
-    AppFixture.press([.char("1"), .char("2"), .enter], &m)
-    #expect(m.step == 12)
+    AppFixture.press([.char("1"), .char("3"), .enter], &m)
+    #expect(m.step == 13)
     AppFixture.press([.char("9"), .char("9"), .char("9"), .enter], &m)
     #expect(m.step == m.lastStep)
     AppFixture.press([.char("3"), .escape], &m)
     #expect(m.step == m.lastStep && m.typedNumber.isEmpty && !m.quit)
+    // On a question step digits answer, so : or g starts a step number.
+    AppFixture.press([.char("2"), .enter], &m)
+    #expect(m.step == 2 && m.questionOpen)
+    AppFixture.press([.char("5")], &m)
+    #expect(m.currentAnswer == nil && m.step == 2, "5 is not a choice here")
+    AppFixture.press([.char("g"), .char("7"), .enter], &m)
+    #expect(m.step == 7)
+    AppFixture.press([.char("2"), .enter], &m)
+    AppFixture.press([.char(":"), .char("1"), .char("0"), .enter], &m)
+    #expect(m.step == 10)
   }
 
-  @Test("1–4 answer the step's question; the answer and the verdict show")
-  func answering() throws {
+  @Test("predict, then reveal: 1–4 mark a choice that may change; Enter reveals; only then on")
+  func voteAndReveal() throws {
     var m = AppFixture.model()
     AppFixture.press([.right, .right], &m)  // the SYN step asks a question
     let q = try #require(m.question)
-    #expect(m.awaitingAnswer)
-    #expect(AppFixture.text(m).contains("Answer with 1–4"))
+    #expect(m.questionOpen && m.awaitingAnswer)
+    #expect(AppFixture.text(m).contains("Mark a choice with 1–4"))
+    // The outcome is not on screen yet: no SYN,ACK has been sent.
+    #expect(!AppFixture.text(m).contains("SYN,ACK seq=0 ack=1"))
     AppFixture.press([.char("1")], &m)
-    #expect(m.currentAnswer == 0 && !m.awaitingAnswer)
-    #expect(m.step == 2)
+    #expect(m.currentAnswer == 0 && m.questionOpen)
+    #expect(AppFixture.text(m).contains("▶ 1) 0"))
+    #expect(!AppFixture.text(m).contains("Not quite"), "nothing is revealed by a mark")
+    AppFixture.press([.char("3")], &m)
+    #expect(m.currentAnswer == 2, "the mark changes")
+    AppFixture.press([.enter], &m)
+    #expect(!m.questionOpen && m.step == 2, "Enter revealed; it did not step on")
     let screen = AppFixture.text(m)
-    #expect(screen.contains("Not quite: the answer is \(q.answer + 1)"))
-    #expect(screen.contains("✓ \(q.answer + 1))"))
-    // With the question answered, digits type a step number again.
-    AppFixture.press([.char("5"), .enter], &m)
-    #expect(m.step == 5)
+    #expect(screen.contains("Not quite: the answer is \(q.answer + 1)."))
+    #expect(screen.contains("✓ \(q.answer + 1)) 1"))
+    #expect(screen.contains("✗ 3) 2"))
+    #expect(screen.contains("One too many"), "the why of the choice that was marked")
+    // After the reveal the mark is frozen, and the next key goes on.
+    AppFixture.press([.char("1")], &m)
+    #expect(m.currentAnswer == 2)
+    AppFixture.press([.right], &m)
+    #expect(m.step == 3)
+  }
+
+  @Test("→ on an open question reveals first; r reveals too; a second → goes on")
+  func forwardReveals() throws {
+    var m = AppFixture.model()
+    AppFixture.press([.right, .right, .right], &m)
+    #expect(m.step == 2 && !m.questionOpen)
+    #expect(AppFixture.text(m).contains("The answer is 2."))
+    AppFixture.press([.right], &m)
+    #expect(m.step == 3)
+    var n = AppFixture.model()
+    AppFixture.press([.right, .right, .char("2"), .char("r")], &n)
+    #expect(!n.questionOpen && AppFixture.text(n).contains("Right."))
+  }
+
+  @Test(
+    "quiz mode: an answer reveals and is scored, → waits for it, a summary at the end, a log line each"
+  )
+  func quiz() throws {
+    var m = AppFixture.model()
+    AppFixture.press([.char("Q")], &m)
+    #expect(m.quizMode)
+    AppFixture.press([.right, .right, .right], &m)
+    #expect(m.step == 2 && m.questionOpen, "→ does not pass an unanswered question")
+    AppFixture.press([.char("2")], &m)
+    #expect(!m.questionOpen && m.quizScore.right == 1)
+    #expect(m.takeEffects() == [.logAnswer(lesson: "normal", step: 2, choice: 2, right: true)])
+    for q in m.run.questionSteps.dropFirst() {
+      AppFixture.press([.char(":")] + String(q).map { .char($0) } + [.enter, .char("1")], &m)
+    }
+    let score = m.quizScore
+    #expect(score.answered == m.run.questionSteps.count)
+    AppFixture.press([.end], &m)
+    let text = AppFixture.text(m)
+    #expect(text.contains("Quiz: \(score.right) of \(score.answered) answered right"))
+    #expect(text.contains("quiz \(score.right)/\(score.answered)"))
+    #expect(m.takeEffects().count == m.run.questionSteps.count - 1)
+  }
+
+  @Test("autoplay stops at every question")
+  func autoplayStopsAtQuestions() {
+    var m = AppFixture.model()
+    Update.apply(.tick(now: 0), to: &m)
+    AppFixture.press([.char("P")], &m)
+    var t: Int64 = 0
+    while m.autoplay != nil && t < 100_000 {
+      t += 500
+      Update.apply(.tick(now: t), to: &m)
+    }
+    #expect(m.step == 2 && m.questionOpen)
+  }
+
+  @Test("] and [ go to the next and previous step with words or a question")
+  func narratedSteps() {
+    var m = AppFixture.model("syn-flood")
+    let narrated = m.run.narratedSteps
+    AppFixture.press([.char("]")], &m)
+    #expect(m.step == narrated[0])
+    AppFixture.press([.char("]")], &m)
+    #expect(m.step == narrated[1])
+    AppFixture.press([.char("[")], &m)
+    #expect(m.step == narrated[0])
+    AppFixture.press([.char("[")], &m)
+    #expect(m.step == 0)
+  }
+
+  @Test("Escape never quits; it closes a window or cancels a number")
+  func escapeNeverQuits() {
+    var m = AppFixture.model()
+    for _ in 0..<3 { AppFixture.press([.escape], &m) }
+    #expect(!m.quit)
+    AppFixture.press([.char("?"), .escape, .escape], &m)
+    #expect(m.overlay == nil && !m.quit)
+    AppFixture.press([.char("q")], &m)
+    #expect(m.quit)
+  }
+
+  @Test("b and . blank the screen; t cycles themes and says which")
+  func blankAndThemes() {
+    var m = AppFixture.model()
+    for k in [Key.char("b"), .char(".")] {
+      AppFixture.press([k], &m)
+      #expect(m.blanked)
+      AppFixture.press([.char(" ")], &m)
+      #expect(!m.blanked && m.step == 0, "the key that unblanks does nothing else")
+    }
+    var seen: [String] = []
+    for _ in Assets.themeNames {
+      AppFixture.press([.char("t")], &m)
+      seen.append(m.themeName)
+      #expect(AppFixture.text(m).contains("theme: \(m.themeName)"))
+    }
+    #expect(Set(seen) == Set(Assets.themeNames))
+    #expect(seen.contains("projector-light"))
+    Update.apply(.tick(now: m.now + 1001), to: &m)
+    #expect(m.flash == nil, "the theme's name shows for a second")
   }
 
   @Test("a step forward animates; ticks finish it; nothing to do means no wake-up")
@@ -96,6 +215,20 @@ struct UpdateTests {
       t += 100
       Update.apply(.tick(now: t), to: &m)
     }
+    // It stops at the first question; after the reveal it can run on to the end.
+    #expect(m.step == 2 && m.autoplay == nil)
+    for _ in 0..<3 {
+      AppFixture.press([.enter, .char("P")], &m)
+      while m.autoplay != nil && t < 200_000 {
+        t += 100
+        Update.apply(.tick(now: t), to: &m)
+      }
+    }
+    AppFixture.press([.enter, .char("P")], &m)
+    while m.autoplay != nil && t < 300_000 {
+      t += 100
+      Update.apply(.tick(now: t), to: &m)
+    }
     #expect(m.step == m.lastStep && m.autoplay == nil)
     AppFixture.press([.char("P"), .char("P")], &m)
     #expect(m.autoplay == nil)
@@ -106,7 +239,7 @@ struct UpdateTests {
     var m = AppFixture.model()
     AppFixture.press([.char("t")], &m)
     #expect(m.themeName == "projector")
-    AppFixture.press([.char("t"), .char("t")], &m)
+    AppFixture.press([.char("t"), .char("t"), .char("t")], &m)
     #expect(m.themeName == "default")
     AppFixture.press([.char("a")], &m)
     #expect(m.absolute)
@@ -115,7 +248,7 @@ struct UpdateTests {
     AppFixture.press([.char("b")], &m)
     #expect(m.blanked)
     #expect(AppView.render(m).lines.allSatisfy { $0.allSatisfy { $0 == " " } })
-    AppFixture.press([.char("x")], &m)
+    AppFixture.press([.char("w")], &m)
     #expect(!m.blanked && !m.quit)
   }
 
@@ -131,7 +264,7 @@ struct UpdateTests {
     AppFixture.press([.escape], &m)
     #expect(m.overlay == nil && !m.quit)
     AppFixture.press([.escape], &m)
-    #expect(m.quit)
+    #expect(!m.quit)
     var n = AppFixture.model()
     AppFixture.press([.char("q")], &n)
     #expect(n.quit)
@@ -150,10 +283,25 @@ struct UpdateTests {
     #expect(m.lesson.id == "syn-flood")
   }
 
-  @Test("r restarts the lesson and forgets its answers")
+  @Test("R restarts the lesson and forgets its answers")
   func restart() {
     var m = AppFixture.model()
-    AppFixture.press([.right, .right, .char("2"), .right, .right, .char("r")], &m)
-    #expect(m.step == 0 && m.answers.isEmpty)
+    AppFixture.press([.right, .right, .char("2"), .enter, .right, .char("R")], &m)
+    #expect(m.step == 0 && m.answers.isEmpty && m.revealed.isEmpty)
+  }
+
+  @Test("chapters: C lists them, Enter goes to one")
+  func chapters() {
+    var m = AppFixture.model("lost-syn")
+    let chapters = m.run.chapters
+    #expect(chapters.count == 2)
+    AppFixture.press([.char("C")], &m)
+    #expect(m.overlay == .chapters(selected: 0))
+    #expect(AppFixture.text(m).contains("The classic schedule"))
+    AppFixture.press([.down, .enter], &m)
+    #expect(m.step == chapters[1].step && m.overlay == nil)
+    var n = AppFixture.model("normal")
+    AppFixture.press([.char("C")], &n)
+    #expect(n.overlay == nil && AppFixture.text(n).contains("no chapters"))
   }
 }

@@ -63,13 +63,15 @@ struct ViewTests {
     let text = AppFixture.text(m)
     #expect(text.contains("SYN-SENT"))
     #expect(text.contains("SYN-RECEIVED"))
-    #expect(text.contains("IRS      1000"))  // the server learnt the client's ISN
+    #expect(text.contains("IRS      0 (1000)"))  // the server learnt the client's ISN
     m.absolute = true
     #expect(AppFixture.text(m).contains("RCV.NXT  1001"))
+    #expect(AppFixture.text(m).contains("IRS      1000"))
     m.absolute = false
     #expect(AppFixture.text(m).contains("RCV.NXT  IRS+1"))
     // Changed at this step: the client's state stays, the server's variables are new.
     AppFixture.press([.right], &m)
+    Update.apply(.tick(now: m.now + 1000), to: &m)  // the arrow has landed
     let lines = AppView.render(m).lines
     #expect(lines.contains { $0.hasPrefix(" SND.UNA  ISS+1 *") })
     #expect(lines.contains { $0.contains("ESTABLISHED") })
@@ -131,7 +133,9 @@ struct ViewTests {
     var m = AppFixture.model(width: 100, height: 30)
     AppFixture.press([.char("3"), .enter, .char("i")], &m)
     let text = AppFixture.text(m)
-    #expect(text.contains("Sequence number  1000 (rel 0)"))
+    #expect(text.contains("Sequence number  0 (absolute 1000)"))
+    m.absolute = true
+    #expect(AppFixture.text(m).contains("Sequence number  1000 (relative 0)"))
     #expect(text.contains("Flags            0x002"))
     #expect(text.contains("SYN"))
     #expect(text.contains("0000  45 00 00 30"))

@@ -5,13 +5,39 @@ import Testing
 /// Timers on the virtual clock: RFC 6298, RFC 9293 §3.8.1 and §3.10.8, Linux's retry limits.
 @Suite("Timers (RFC 6298, RFC 9293 §3.10.8)")
 struct TimerTests {
+  /// Linux ≥ 6.5 (`tcp_syn_linear_timeouts` = 4, net/ipv4/tcp_timer.c): the first four SYN
+  /// timeouts keep the 1 s RTO, then it doubles; `tcp_syn_retries` = 6 is read by
+  /// `retransmits_timed_out` as the time 6 doublings take (127 s). A 6.18 kernel with every SYN
+  /// dropped sent SYNs at 0, 1, 2, 3, 4, 5, 7, 11, 19, 35, 69 s and reported ETIMEDOUT at 134.5 s
+  /// (the last two late by the timer wheel's slack).
   @Test(
-    "SYN retransmission backs off 1, 2, 4, 8, 16, 32 s; ETIMEDOUT after tcp_syn_retries = 6 (127 s)"
-  )
-  func synBackoff() {
+    "SYN retransmission as Linux ≥ 6.5: 1 s four more times, then doubling; ETIMEDOUT past 127 s")
+  func synLinearBackoff() {
     let link = LinkSpec(faults: [FaultRule(.drop, from: 0, flags: .syn, nth: 1, count: 100)])
     let tl = Simulation.run(
       Scenario(hosts: [Fixture.client(), Fixture.server()], link: link, script: Fixture.open))
+    let syns = tl.sent(by: "client").map { ($0.sentAt - Fixture.ms(100)).micros / 1_000_000 }
+    #expect(syns == [0, 1, 2, 3, 4, 5, 7, 11, 19, 35, 67])
+    let fail = tl.records.last {
+      if case .app(_, .connect, .timedOut, _) = $0.event { true } else { false }
+    }
+    // The timeout after the SYN at 67 s comes at 131 s, the first past the 127 s budget.
+    #expect(fail?.time == Fixture.ms(100) + .seconds(131))
+    #expect(tl.statePath(of: "client") == [.closed, .synSent, .closed])
+  }
+
+  @Test(
+    "tcp_syn_linear_timeouts = 0: the classic RFC 6298 doubling, 1, 2, 4, ... 32 s; ETIMEDOUT at 127 s"
+  )
+  func synBackoff() {
+    let link = LinkSpec(faults: [FaultRule(.drop, from: 0, flags: .syn, nth: 1, count: 100)])
+    var client = Fixture.client()
+    if case .tcp(var c) = client.role {
+      c.synLinearTimeouts = 0
+      client.role = .tcp(c)
+    }
+    let tl = Simulation.run(
+      Scenario(hosts: [client, Fixture.server()], link: link, script: Fixture.open))
     let syns = tl.sent(by: "client").map { ($0.sentAt - Fixture.ms(100)).micros / 1_000_000 }
     #expect(syns == [0, 1, 3, 7, 15, 31, 63])
     let fail = tl.records.last {
@@ -19,6 +45,18 @@ struct TimerTests {
     }
     #expect(fail?.time == Fixture.ms(100) + .seconds(127))
     #expect(tl.statePath(of: "client") == [.closed, .synSent, .closed])
+  }
+
+  @Test("the SYN time budget is Linux's tcp_model_timeout")
+  func budget() {
+    let b = { (n: Int) in
+      Connection.synBudget(retries: n, initialRTO: .seconds(1), maxRTO: .seconds(120)).micros
+        / 1_000_000
+    }
+    #expect(b(6) == 127)
+    #expect(b(1) == 3)
+    // Past ilog2(120) = 6 doublings each further retry adds TCP_RTO_MAX.
+    #expect(b(8) == 127 + 240)
   }
 
   @Test("a lost SYN is retransmitted after 1 s; data then starts with a 3 s RTO (RFC 6298 (5.7))")
