@@ -290,6 +290,24 @@ struct UpdateTests {
     #expect(m.step == 0 && m.answers.isEmpty && m.revealed.isEmpty)
   }
 
+  @Test("a burst is one step: → goes over it, ← back before it, x opens and folds it")
+  func bursts() throws {
+    var m = AppFixture.model("syn-flood")
+    let b = try #require(m.run.bursts.first?.steps)
+    m.step = b.lowerBound - 1
+    AppFixture.press([.right], &m)
+    #expect(m.step == b.upperBound)
+    #expect(AppFixture.text(m).contains("steps \(b.lowerBound)–\(b.upperBound)/"))
+    AppFixture.press([.left], &m)
+    #expect(m.step == b.lowerBound - 1)
+    AppFixture.press([.right, .char("x")], &m)
+    #expect(m.step == b.lowerBound)
+    AppFixture.press([.right], &m)
+    #expect(m.step == b.lowerBound + 1, "opened, it steps one by one")
+    AppFixture.press([.char("x")], &m)
+    #expect(m.step == b.upperBound && m.expandedBursts.isEmpty)
+  }
+
   @Test("chapters: C lists them, Enter goes to one")
   func chapters() {
     var m = AppFixture.model("lost-syn")
@@ -300,7 +318,7 @@ struct UpdateTests {
     #expect(AppFixture.text(m).contains("The classic schedule"))
     AppFixture.press([.down, .enter], &m)
     #expect(m.step == chapters[1].step && m.overlay == nil)
-    var n = AppFixture.model("normal")
+    var n = AppFixture.model("reset-refused")
     AppFixture.press([.char("C")], &n)
     #expect(n.overlay == nil && AppFixture.text(n).contains("no chapters"))
   }
