@@ -17,7 +17,7 @@ public enum TerminalApp {
   public static func run(
     _ model: AppModel, ascii: Bool = false,
     moreLessons: () -> (lessons: [Lesson], warnings: [String]) = { ([], []) },
-    perform: (AppModel.Effect) -> String? = { _ in nil }
+    perform: (AppModel.Effect) -> (text: String, warning: Bool)? = { _ in nil }
   ) throws -> [String] {
     let term = try CursesTerminal(ascii: ascii)
     defer { term.close() }
@@ -94,9 +94,12 @@ public enum TerminalApp {
       }
       // What the update asked for (a quiz log line); a failure is said on screen.
       for e in m.takeEffects() {
-        if let problem = perform(e) {
-          warnings.append(problem)
-          m.warn([problem])
+        guard let said = perform(e) else { continue }
+        if said.warning {
+          warnings.append(said.text)
+          m.warn([said.text])
+        } else {
+          m.flash = AppModel.Flash(text: said.text, role: "marker", until: m.now + 3000)
         }
       }
     }

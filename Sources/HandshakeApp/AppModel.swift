@@ -14,12 +14,20 @@ public struct AppModel: Sendable {
     case chapters(selected: Int)
     /// The whole run at once, time-proportional.
     case overview
+    /// The what-if menu.
+    case whatIf(WhatIfMenu)
+    /// The original run and the what-if compared.
+    case compare
+    /// The command line (`:`), with what is typed so far.
+    case command(String)
   }
 
   /// What the update asks the outside world to do (the backend drains these).
   public enum Effect: Hashable, Sendable {
     /// A quiz answer to append to the --quiz-log file: 1-based choice.
     case logAnswer(lesson: String, step: Int, choice: Int, right: Bool)
+    /// A lesson file to write (a what-if or a sandbox session saved).
+    case save(path: String, text: String)
   }
 
   /// An arrow flying across after a step forward.
@@ -86,6 +94,14 @@ public struct AppModel: Sendable {
   public var effects: [Effect] = []
   /// Bursts (by their first step) shown one step at a time after `x`.
   public var expandedBursts: Set<Int> = []
+  /// What-ifs on the current lesson, each made on the one before (a what-if inside a what-if).
+  public private(set) var branches: [Branch] = []
+  /// `o`: the original run is on screen although there are branches.
+  public var showOriginal = false
+  /// The segment `Tab` chose for a what-if (among those in flight), if not the step's own.
+  public var chosenTransmission: Int? = nil
+  /// In the sandbox: the session the command line builds.
+  public private(set) var sandbox: SandboxSession? = nil
   public var blanked = false
   public var flash: Flash? = nil
   public var narrationScroll = 0
@@ -110,7 +126,16 @@ public struct AppModel: Sendable {
   }
 
   public var lesson: Lesson { lessons[lessonIndex] }
-  public var run: LessonRun { runs[lesson.id]! }
+  /// The run on screen: the newest what-if branch, or the lesson's own run (after `o`, or when
+  /// there is no branch).
+  public var run: LessonRun {
+    if let b = branches.last, !showOriginal { return b.run }
+    return baseRun
+  }
+  /// The lesson's own run, as written.
+  public var baseRun: LessonRun { runs[lesson.id]! }
+  /// The branch on screen, if one is.
+  public var branch: Branch? { showOriginal ? nil : branches.last }
   public var timeline: Timeline { run.timeline }
   public var lastStep: Int { max(0, timeline.stepCount - 1) }
   public var strings: UIStrings { Assets.strings(language) }
@@ -144,11 +169,47 @@ public struct AppModel: Sendable {
       text: "⚠ " + lines.joined(separator: " · "), role: "warning", until: now + 8000)
   }
 
+  /// The sandbox: a session with nothing scripted yet, built with `:` commands.
+  public init(sandbox session: SandboxSession, language: Language, theme: String) {
+    let run = session.run
+    self.init(
+      lessons: [session.lesson], lessonID: session.lesson.id, language: language, theme: theme
+    ) { _ in run }
+    sandbox = session
+  }
+
+  /// The sandbox after a command: its lesson and run replace the old ones.
+  public mutating func replaceSandbox(_ session: SandboxSession) {
+    sandbox = session
+    lessons[lessonIndex] = session.lesson
+    runs[session.lesson.id] = session.run
+    branches = []
+    showOriginal = false
+    step = min(step, lastStep)
+  }
+
+  /// Shows a what-if branch on top of the others.
+  public mutating func push(_ b: Branch) {
+    branches.append(b)
+    showOriginal = false
+    step = min(step, lastStep)
+  }
+
+  /// Undoes the newest what-if.
+  public mutating func popBranch() {
+    guard !branches.isEmpty else { return }
+    branches.removeLast()
+    showOriginal = false
+    step = min(step, lastStep)
+  }
+
   mutating func open(lesson index: Int) {
     lessonIndex = max(0, min(index, lessons.count - 1))
     ensureRun()
     step = 0
     expandedBursts = []
+    branches = []
+    showOriginal = false
     animation = nil
     autoplay = nil
     narrationScroll = 0

@@ -58,6 +58,13 @@ public enum AppView {
       case .picker(let sel): PickerView.draw(&f, area, m, selected: sel)
       case .chapters(let sel): ChaptersView.draw(&f, area, m, selected: sel)
       case .overview: OverviewView.draw(&f, area, m)
+      case .whatIf(let menu):
+        let w = min(area.width, 72)
+        let h = min(area.height, 18)
+        WhatIfMenuView.draw(
+          &f, Rect(x: area.x + (area.width - w) / 2, y: area.y, width: w, height: h), m, menu: menu)
+      case .compare: CompareView.draw(&f, area, m)
+      case .command: break
       }
     }
     return f
@@ -120,7 +127,13 @@ enum TitleBar {
     if !m.typedNumber.isEmpty || m.typingStep { right.insert("→ \(m.typedNumber)_", at: 0) }
     right.append(s["language_name"])
     let rightText = " " + right.joined(separator: " │ ") + " "
-    let title = " " + m.lesson.title[m.language].sanitizedForTerminal
+    // A what-if on screen says so where the title is: the class must know it is not the lesson.
+    var title = " " + m.lesson.title[m.language].sanitizedForTerminal
+    if let b = m.branch {
+      title = " ⑂ " + b.banner(s).sanitizedForTerminal
+    } else if !m.branches.isEmpty {
+      title = " " + s["whatif_banner_original"]
+    }
     let room = r.width - rightText.displayWidth - 1
     // A title too long is shortened, and says so.
     let shownTitle =
@@ -133,6 +146,14 @@ enum TitleBar {
 /// The bottom line: the keys that matter now.
 enum KeyBar {
   static func draw(_ f: inout Frame, _ r: Rect, _ m: AppModel) {
+    if case .command(let text) = m.overlay {
+      let style = m.theme["value_changed"]
+      f.fill(r, with: Cell(" ", style))
+      let line = ":" + text + "_"
+      let shown = line.displayWidth + 2 <= r.width ? line : "…" + String(line.suffix(r.width - 3))
+      f.put(" " + shown, x: r.x, y: r.y, style: style)
+      return
+    }
     if let flash = m.flash {
       let style = m.theme[flash.role]
       f.fill(r, with: Cell(" ", style))
@@ -146,6 +167,8 @@ enum KeyBar {
     let text: String
     if case .picker = m.overlay {
       text = s["keys_picker"]
+    } else if case .whatIf = m.overlay {
+      text = s["keys_whatif"]
     } else if m.overlay != nil {
       text = s["keys_overlay"]
     } else if !m.typedNumber.isEmpty || m.typingStep {

@@ -201,11 +201,15 @@ enum LadderView {
     // long run does not lose its beginning (z shows the whole run).
     if let firstShown = specs.compactMap(\.step).first, firstShown > 1, area.height >= 4 {
       let hidden = firstShown - 1
+      // The first few kinds of segment the ladder hosts sent: a bounded look from the start,
+      // so the cost of a frame does not grow with how far into a long run it is.
       var segs: [String] = []
-      let until = Int(tl.steps[firstShown].firstRecord)
-      for rec in tl.records[0..<until] {
-        guard case .send(let tx) = rec.event else { continue }
-        let t = tl.transmissions[Int(tx)]
+      var tx = 0
+      while tx < tl.transmissions.count && tx < 4096 && segs.count < 8
+        && tl.transmissions[tx].sendStep < Int32(firstShown)
+      {
+        let t = tl.transmissions[tx]
+        tx += 1
         guard t.from == tl.left || t.from == tl.right else { continue }
         let f = t.segment.flags.label
         if segs.last != f { segs.append(f) }
@@ -428,6 +432,16 @@ enum LadderView {
         if let (n, _) = rightNote {
           c.text(n.prefix(columns: margin - 1), xR + 2, y, theme["label"])
         }
+      }
+    }
+    // Where the what-if's run starts to differ from the one it was made on.
+    if let b = m.branch, let y = firstRow[b.startStep] {
+      // In the margin when there is one; else the marker column's one character.
+      let mark = m.strings["whatif_marker"]
+      if wide && mark.displayWidth <= margin - 2 {
+        c.text(mark, xL - 1 - mark.displayWidth, y, theme["marker"])
+      } else {
+        c.text("⑂", r.x, y, theme["marker"])
       }
     }
     if let y = firstRow[k] { c.text("▸", r.x, y, theme["marker"]) }

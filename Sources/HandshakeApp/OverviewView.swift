@@ -62,9 +62,19 @@ enum OverviewView {
   }
 
   static func draw(_ f: inout Frame, _ r: Rect, _ m: AppModel) {
+    let inner = AppView.window(&f, r, title: m.strings["overview_title"], m)
+    drawRuns(&f, inner, m, title: nil)
+  }
+
+  /// The overview of the model's run in `inner` (no window), with a title line if given.
+  static func drawRuns(_ f: inout Frame, _ area: Rect, _ m: AppModel, title: String?) {
     let theme = m.theme
     let tl = m.timeline
-    let inner = AppView.window(&f, r, title: m.strings["overview_title"], m)
+    var inner = area
+    if let t = title {
+      f.put(t, x: inner.x + 1, y: inner.y, style: theme["marker"], clip: inner)
+      inner = Rect(x: inner.x, y: inner.y + 1, width: inner.width, height: inner.height - 1)
+    }
     guard inner.height >= 3, inner.width >= 30 else { return }
     let timeWidth = 10
     let xL = inner.x + timeWidth + 2

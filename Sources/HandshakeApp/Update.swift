@@ -118,6 +118,14 @@ public enum Update {
       chapters(k, selected: sel, &m)
       return
     }
+    if case .whatIf(let menu) = m.overlay {
+      whatIfMenu(k, menu, &m)
+      return
+    }
+    if case .command(let text) = m.overlay {
+      command(k, text, &m)
+      return
+    }
     if m.overlay != nil {
       switch k {
       case .escape: m.overlay = nil
@@ -126,6 +134,7 @@ public enum Update {
       case .char("i"): m.overlay = m.overlay == .segment ? nil : .segment
       case .char("?"): m.overlay = m.overlay == .help ? nil : .help
       case .char("z"): m.overlay = m.overlay == .overview ? nil : .overview
+      case .char("c"): m.overlay = m.overlay == .compare ? nil : .compare
       case .right, .char("l"), .char(" "), .pageDown, .char("n"), .enter: forward(&m)
       case .left, .char("h"), .backspace, .pageUp, .char("p"): back(&m)
       default: break
@@ -168,9 +177,34 @@ public enum Update {
       } else if !m.questionOpen {
         m.typedNumber = String(c)
       }
-    case .char(":"), .char("g"):
+    case .char("g"):
       m.typingStep = true
       m.typedNumber = ""
+    case .char(":"):
+      m.overlay = .command("")
+    case .char("w"):
+      openWhatIf(&m)
+    case .tab:
+      cycleSegment(&m)
+    case .char("o"):
+      if m.branches.isEmpty {
+        m.flash = AppModel.Flash(
+          text: m.strings["whatif_none"], role: "marker", until: m.now + 1500)
+      } else {
+        m.showOriginal.toggle()
+        m.step = min(m.step, m.lastStep)
+      }
+    case .char("c"):
+      m.overlay = .compare
+    case .char("u"):
+      if m.branches.isEmpty {
+        m.flash = AppModel.Flash(
+          text: m.strings["whatif_none"], role: "marker", until: m.now + 1500)
+      } else {
+        m.popBranch()
+      }
+    case .char("S"):
+      m.overlay = .command("save \(m.lesson.id)-\(m.sandbox == nil ? "whatif" : "session").yaml")
     case .right, .char("l"), .char(" "), .pageDown, .char("n"):
       forward(&m)
     case .enter:

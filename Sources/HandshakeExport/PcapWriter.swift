@@ -37,15 +37,19 @@ public struct PcapWriter: Sendable {
     return b
   }
 
-  /// The packets in file order: (time, transmission index).
-  public var packets: [(time: VirtualTime, tx: Int)] {
+  /// The packets in file order: (time, transmission index, damaged). A segment that arrived
+  /// damaged (a what-if's "corrupt") is in the receiver's capture with a wrong TCP checksum, as
+  /// a capture on the receiver would show it.
+  public var packets: [(time: VirtualTime, tx: Int, corrupt: Bool)] {
     switch view {
     case .sender:
-      return timeline.transmissions.indices.map { (timeline.transmissions[$0].sentAt, $0) }
+      return timeline.transmissions.indices.map { (timeline.transmissions[$0].sentAt, $0, false) }
     case .receiver:
-      var out: [(VirtualTime, Int)] = []
+      var out: [(VirtualTime, Int, Bool)] = []
       for (i, t) in timeline.transmissions.enumerated() {
-        for l in t.landings where l.dropped == nil { out.append((l.time, i)) }
+        for l in t.landings where l.dropped == nil || l.dropped == .corrupt {
+          out.append((l.time, i, l.dropped == .corrupt))
+        }
       }
       // Stable by time: arrivals at one instant keep the order they were sent in.
       return out.enumerated().sorted { ($0.element.0, $0.offset) < ($1.element.0, $1.offset) }.map(
@@ -55,7 +59,7 @@ public struct PcapWriter: Sendable {
 
   /// Appends one packet record (header and Ethernet frame) to `out`. The Ethernet addresses
   /// are made up but fixed: 02:00 (locally administered) then the host's IPv4 address.
-  func appendPacket(time: VirtualTime, tx: Int, to out: inout [UInt8]) {
+  func appendPacket(time: VirtualTime, tx: Int, corrupt: Bool = false, to out: inout [UInt8]) {
     let t = timeline.transmissions[tx]
     let micros = time.micros + PcapWriter.epoch * 1_000_000
     let start = out.count
@@ -68,7 +72,13 @@ public struct PcapWriter: Sendable {
     out += [0x02, 0x00]
     appendBE32(&out, t.segment.source.value)
     out += [0x08, 0x00]  // IPv4
+    let ip = out.count
     t.segment.appendIPv4(to: &out, ipID: t.ipID)
+    if corrupt {
+      // The TCP checksum (20 bytes of IPv4 header, then 16 into TCP), made wrong.
+      out[ip + 36] ^= 0xFF
+      out[ip + 37] ^= 0x5A
+    }
     let length = UInt32(out.count - start - 16)
     for k in 0..<4 {
       let byte = UInt8(truncatingIfNeeded: length >> (8 * k))
@@ -80,7 +90,7 @@ public struct PcapWriter: Sendable {
   /// The whole file in memory (for small runs and tests).
   public func bytes() -> [UInt8] {
     var out = PcapWriter.fileHeader
-    for p in packets { appendPacket(time: p.time, tx: p.tx, to: &out) }
+    for p in packets { appendPacket(time: p.time, tx: p.tx, corrupt: p.corrupt, to: &out) }
     return out
   }
 
@@ -89,7 +99,7 @@ public struct PcapWriter: Sendable {
     var buffer = PcapWriter.fileHeader
     buffer.reserveCapacity(chunk + 70_000)
     for p in packets {
-      appendPacket(time: p.time, tx: p.tx, to: &buffer)
+      appendPacket(time: p.time, tx: p.tx, corrupt: p.corrupt, to: &buffer)
       if buffer.count >= chunk {
         try emit(buffer)
         buffer.removeAll(keepingCapacity: true)

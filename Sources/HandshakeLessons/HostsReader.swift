@@ -6,7 +6,7 @@ enum HostsReader {
     "role", "side", "address", "port", "isn", "mss", "window", "window_scale", "sack", "timestamps",
     "delayed_ack", "msl", "fin_timeout", "initial_rto", "min_rto", "syn_retries",
     "syn_linear_timeouts", "synack_retries",
-    "retries", "backlog", "syn_cookies", "reset", "reads", "accepts",
+    "retries", "backlog", "syn_cookies", "send_delay", "reset", "reads", "accepts",
   ]
   static let reserved: Set<String> = ["at", "after", "delay", "seg", "t", "dt", "start", "end"]
 
@@ -162,19 +162,20 @@ enum LinkReader {
     return link
   }
 
-  static let actions = ["drop", "duplicate", "reorder", "delay"]
+  static let actions = ["drop", "duplicate", "reorder", "delay", "corrupt"]
 
   private static func fault(_ node: YAMLNode, hosts: [String]) throws(LessonError) -> FaultRule {
     let outer = try KeyReader(node, "a fault", allowed: actions + ["by"])
     let named = outer.entries.filter { actions.contains($0.key) }
     guard named.count == 1, let e = named.first else {
-      throw node.error("a fault needs exactly one of: drop, duplicate, reorder, delay")
+      throw node.error("a fault needs exactly one of: drop, duplicate, reorder, delay, corrupt")
     }
     var action: FaultAction
     switch e.key {
     case "drop": action = .drop
     case "duplicate": action = .duplicate
     case "reorder": action = .reorder
+    case "corrupt": action = .corrupt
     default:
       let by = try outer.required("by")
       action = .delay(try by.duration("a delay", max: .seconds(60)))
@@ -190,7 +191,7 @@ enum LinkReader {
     if let f = r.optional("flags") { rule.flags = try flags(f) }
     if let f = r.optional("not_flags") { rule.withoutFlags = try flags(f) }
     if let d = r.optional("data") { rule.hasData = try d.bool("data") }
-    if let n = r.optional("nth") { rule.nth = try n.int("nth", in: 1...100_000) }
+    if let n = r.optional("nth") { rule.nth = try n.int("nth", in: 1...10_000_000) }
     if let c = r.optional("count") { rule.count = try c.int("count", in: 1...100_000) }
     return rule
   }
@@ -234,7 +235,7 @@ func flags(_ node: YAMLNode) throws(LessonError) -> TCPFlags {
 enum HostSettingReader {
   static let keys = [
     "mss", "window", "window_scale", "sack", "timestamps", "delayed_ack", "msl", "syn_retries",
-    "syn_linear_timeouts", "backlog", "syn_cookies",
+    "syn_linear_timeouts", "backlog", "syn_cookies", "send_delay",
   ]
 
   static func read(_ key: String, _ v: YAMLNode) throws(LessonError) -> HostSetting {
@@ -254,6 +255,8 @@ enum HostSettingReader {
     case "syn_linear_timeouts":
       return .synLinearTimeouts(try v.int("syn_linear_timeouts", in: 0...10))
     case "backlog": return .backlog(try v.int("a backlog", in: 1...65535))
+    case "send_delay":
+      return .sendDelay(try v.duration("a delay", max: LessonLoader.Bounds.maxLatency))
     default:
       let s = try v.string("syn_cookies")
       guard let m = SynCookieMode(rawValue: s) else {

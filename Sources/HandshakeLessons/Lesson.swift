@@ -19,6 +19,8 @@ public struct Lesson: Sendable {
   public var scriptMarks: [SourceMark]
   /// Runs of steps shown as one (a flood's SYNs, a window of data), expandable with `x`.
   public var bursts: [Burst] = []
+  /// The YAML the lesson was read from (what a what-if edits when it is saved as a lesson).
+  public var source: String = ""
 
   /// A lesson that only names a recorded run and its two hosts (a capture opened with `open`):
   /// no script, no narration of its own, nothing expected.
@@ -83,6 +85,9 @@ public struct Question: Sendable {
 
 /// What the run must come to; the tests and `lint` check it.
 public struct Expectations: Sendable {
+  /// Nothing expected, not even that the run ends by itself (a what-if branch).
+  public static var none: Expectations { Expectations(complete: false) }
+
   public var complete: Bool = true
   /// Final state of each host's connection (or listener).
   public var finalStates: [(host: Int, state: TCPState, mark: SourceMark)] = []

@@ -102,6 +102,7 @@ public enum LessonLoader {
       id: id, file: file, title: title, summary: summary, tags: tags, level: level,
       scenario: scenario, narration: narration, expectations: expectations, scriptMarks: marks)
     lesson.bursts = bursts
+    lesson.source = text
     return lesson
   }
 

@@ -7,7 +7,7 @@ public struct LessonRun: Sendable {
   public let lesson: Lesson
   public let timeline: Timeline
   /// For each step, the indices of the narrations attached to it.
-  public let narrationAt: [Int: [Int]]
+  public internal(set) var narrationAt: [Int: [Int]]
   /// For each question's step, the step at which its check is decided.
   public private(set) var questionChecks: [Int: Int] = [:]
   /// The lesson's bursts as step ranges (first...last), in order, none overlapping.
@@ -15,7 +15,7 @@ public struct LessonRun: Sendable {
   public private(set) var problems: [LessonError]
   /// Words for steps that come with the run rather than from the lesson file (a capture's
   /// explanations), shown after the lesson's own.
-  public private(set) var notes: [Int: [Localized]] = [:]
+  public internal(set) var notes: [Int: [Localized]] = [:]
 
   /// A run recorded elsewhere (a capture, through the passive tracker), shown like a lesson's:
   /// `lesson` names it and its hosts; `notes` explain its steps.

@@ -342,7 +342,12 @@ enum PatternReader {
     var p = EventPattern(kind: RecordKind(rawValue: e.key)!)
     switch e.key {
     case "send", "arrive", "drop":
-      p.host = try hostIndex(e.value, hosts)
+      // `any`: whoever receives it, an address no host has included (a spoofed source).
+      if e.key != "send" && e.value.scalar == "any" {
+        p.host = nil
+      } else {
+        p.host = try hostIndex(e.value, hosts)
+      }
     case "state":
       p.state = try e.value.oneOf(
         "a state", names: TCPState.allCases.map(\.rfcName), spelled: " as RFC 9293 spells it",
@@ -398,7 +403,7 @@ enum PatternReader {
       p.result = try res.oneOf(
         "a result", names: AppResult.allCases.map(\.rawValue), parse: AppResult.init(rawValue:))
     }
-    if let n = r.optional("nth") { p.nth = try n.int("nth", in: 1...100_000) }
+    if let n = r.optional("nth") { p.nth = try n.int("nth", in: 1...10_000_000) }
     return p
   }
 }

@@ -105,4 +105,7 @@ public enum DropReason: String, Hashable, Sendable {
   case loss
   /// No host has the destination address (spoofed sources during a SYN flood).
   case noHost = "no-host"
+  /// It arrived damaged: the receiver's checksum check failed and it was discarded (to TCP, a
+  /// loss that happens at the receiver).
+  case corrupt
 }

@@ -36,6 +36,8 @@ public enum FaultAction: Hashable, Sendable {
   case delay(VirtualDuration)
   /// Hold it until the next segment in the same direction has been delivered.
   case reorder
+  /// Deliver it damaged: the receiver's checksum fails and it is discarded.
+  case corrupt
 }
 
 /// "Drop the 2nd segment from the client with FIN set": a fault and the segments it hits.

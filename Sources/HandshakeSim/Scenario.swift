@@ -248,6 +248,8 @@ public enum HostSetting: Hashable, Sendable {
   case timestamps(Bool)
   case msl(VirtualDuration)
   case delayedAck(VirtualDuration?)
+  /// Extra delay on what the host sends.
+  case sendDelay(VirtualDuration)
 
   /// Applies the setting to a configuration.
   public func apply(to c: inout TCPConfig) {
@@ -263,6 +265,7 @@ public enum HostSetting: Hashable, Sendable {
     case .timestamps(let b): c.timestamps = b
     case .msl(let d): c.msl = d
     case .delayedAck(let d): c.delayedAck = d
+    case .sendDelay(let d): c.sendDelay = d
     }
   }
 }

@@ -21,6 +21,8 @@ extension Simulation {
     let fromSide = hosts[Int(from)].spec.side
     let toSide = to >= 0 ? hosts[Int(to)].spec.side : (fromSide == .left ? Side.right : .left)
     var latency = toSide == .right ? link.leftToRight : link.rightToLeft
+    // A host's own extra delay on what it sends (a slow uplink; a what-if's "latency").
+    if let extra = hosts[Int(from)].spec.tcpConfig?.sendDelay { latency = latency + extra }
     if link.jitter.micros > 0 {
       latency = latency + .micros(Int64(rng.next() % UInt64(link.jitter.micros + 1)))
     }
@@ -36,6 +38,7 @@ extension Simulation {
       case .duplicate: duplicate = true
       case .delay(let d): latency = latency + d
       case .reorder: reorder = true
+      case .corrupt: if drop == nil { drop = .corrupt }
       }
     }
     if drop == nil && link.loss > 0 && rng.unit() < link.loss { drop = .loss }

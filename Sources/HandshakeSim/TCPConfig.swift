@@ -53,6 +53,8 @@ public struct TCPConfig: Hashable, Sendable {
   public var finTimeout: VirtualDuration = .seconds(60)
   /// Delayed-ACK timeout; nil acknowledges every segment at once.
   public var delayedAck: VirtualDuration? = nil
+  /// Extra one-way delay on every segment this host sends, on top of the link's latency.
+  public var sendDelay: VirtualDuration = .zero
   /// Listen backlog: the bound on the SYN queue and on the accept queue.
   public var backlog: Int = 128
   /// SYN cookie policy of listeners on this host.

@@ -27,7 +27,12 @@ extension Timeline {
     var lastSyn: [Direction: SeqNum] = [:]
     var first: [Direction: SeqNum] = [:]
     var out = ChunkedArray<RelativeBase>()
+    var firstOfSocket = [Int32](repeating: -1, count: sockets.count)
     for i in transmissions.indices {
+      let sock = Int(transmissions[i].socket)
+      if sock >= 0 && sock < firstOfSocket.count && firstOfSocket[sock] < 0 {
+        firstOfSocket[sock] = Int32(i)
+      }
       let s = transmissions[i].segment
       let d = Direction(
         from: s.source, fromPort: s.sourcePort, to: s.destination, toPort: s.destinationPort)
@@ -40,6 +45,7 @@ extension Timeline {
       out.append(RelativeBase(seq: seq, ack: ack))
     }
     relativeBases = out
+    firstTransmissionOfSocket = firstOfSocket
   }
 
   /// A SYN,ACK that repeats its sender's earlier SYN (simultaneous open): a retransmission by
@@ -49,6 +55,15 @@ extension Timeline {
     let t = transmissions[tx]
     let s = t.segment
     guard t.isRetransmission, s.flags.contains([.syn, .ack]) else { return false }
+    // Indexed: the socket opened actively, its first segment a bare SYN.
+    if relativeBases.count == transmissions.count, t.socket >= 0,
+      Int(t.socket) < firstTransmissionOfSocket.count
+    {
+      let f = Int(firstTransmissionOfSocket[Int(t.socket)])
+      guard f >= 0 && f < tx else { return false }
+      let o = transmissions[f].segment
+      return o.flags.contains(.syn) && !o.flags.contains(.ack) && o.seq == s.seq
+    }
     var i = tx - 1
     while i >= 0 {
       let o = transmissions[i]

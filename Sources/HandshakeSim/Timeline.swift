@@ -49,6 +49,9 @@ public struct Timeline: Sendable {
   /// empty until `indexRelativeBases()` is called.
   public var relativeBases: ChunkedArray<RelativeBase> = []
 
+  /// Per socket, its first transmission (-1: none), filled with `relativeBases`.
+  public var firstTransmissionOfSocket: [Int32] = []
+
   /// What a transmission's sequence and acknowledgment numbers are shown relative to.
   public struct RelativeBase: Hashable, Sendable {
     public var seq: SeqNum

@@ -188,6 +188,8 @@ func runCase(_ name: String) {
     uiBenchmarks()
   case "deep":
     deepBenchmarks()
+  case "whatif":
+    whatIfBenchmarks()
   default:
     print("unknown case \(name)")
   }
@@ -202,6 +204,7 @@ if args.count > 1 {
     Data("handshake-bench: each case runs in its own process (build with -c release)\n".utf8))
   for c in [
     "bulk", "bulk-records", "flood-off", "flood-on", "access", "pcap", "capture", "ui", "deep",
+    "whatif",
   ] {
     let p = Process()
     p.executableURL = URL(fileURLWithPath: args[0])
@@ -471,4 +474,39 @@ func deepBenchmarks() {
     String(
       format: "trace --format text of 50,000 injected resets: %d lines in %.0f ms", lines,
       seconds(text) * 1000))
+}
+
+/// A what-if, as a teacher makes one: every kind of change at every step of every built-in
+/// lesson, timed from the choice to the branch ready to draw (run, compared, explained).
+func whatIfBenchmarks() {
+  let clock = ContinuousClock()
+  guard let lessons = try? LessonLibrary.builtIn().lessons else { return }
+  for lesson in lessons {
+    let base = LessonRun(lesson)
+    let l = lesson.scenario.left
+    let r = lesson.scenario.right
+    let kinds: [WhatIf.Kind] = [
+      .drop, .delay(.millis(100)), .duplicate, .reorder, .corrupt, .set(host: r, .synCookies(.off)),
+      .call(host: l, .close), .call(host: r, .abort), .inject(target: r, .rst, .inWindow),
+    ]
+    var times: [Double] = []
+    for step in 0..<base.timeline.stepCount {
+      for k in kinds {
+        var made = false
+        let d = clock.measure {
+          made =
+            (try? Branch.make(
+              original: lesson, base: base, baseEdits: [], whatIf: WhatIf(k, step: step)))
+            != nil
+        }
+        if made { times.append(seconds(d) * 1000) }
+      }
+    }
+    times.sort()
+    guard !times.isEmpty else { continue }
+    print(
+      String(
+        format: "what-if on %@: %d made, median %.1f ms, max %.1f ms", lesson.id, times.count,
+        times[times.count / 2], times[times.count - 1]))
+  }
 }

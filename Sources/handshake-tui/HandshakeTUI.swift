@@ -1,4 +1,5 @@
 import ArgumentParser
+import HandshakeApp
 import HandshakeCapture
 import HandshakeIO
 import HandshakeLessons
@@ -19,6 +20,7 @@ struct HandshakeTUI: ParsableCommand {
     abstract: "Teach how TCP opens, uses and closes a connection, step by step.",
     subcommands: [
       Play.self, List.self, Lint.self, Trace.self, Render.self, Export.self, Open.self,
+      Sandbox.self,
     ],
     defaultSubcommand: Play.self)
 
@@ -127,6 +129,30 @@ struct LessonOptions: ParsableArguments {
     case .capture:
       throw CommandFailure(
         "\(name) is a capture, not a lesson: open it with `handshake-tui open \(name)`")
+    }
+  }
+}
+
+/// `--what-if SPEC`, for the commands that run a lesson.
+struct WhatIfOptions: ParsableArguments {
+  @Option(
+    name: .customLong("what-if"),
+    help:
+      "Run the lesson with a change (repeatable; steps are the lesson's own): drop@7, delay@7=200ms, dup@7, reorder@7, corrupt@7, set@3:server.syn_cookies=on, call@5:client.abort, inject@5:rst.in-window."
+  )
+  var specs: [String] = []
+
+  /// The lesson's run with the what-ifs made, or nil when there are none. A what-if that makes
+  /// no sense is one line, exit 1.
+  func branch(of lesson: Lesson) throws -> Branch? {
+    guard !specs.isEmpty else { return nil }
+    var list: [WhatIf] = []
+    for s in specs { list.append(try WhatIf.parse(s, lesson: lesson)) }
+    do {
+      return try Branch.make(original: lesson, whatIfs: list)
+    } catch {
+      throw CommandFailure(
+        "--what-if: " + Assets.strings(.en).format(error.key, error.values))
     }
   }
 }

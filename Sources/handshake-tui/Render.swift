@@ -24,6 +24,7 @@ struct Render: ParsableCommand {
       "Keys to press after going to the step, separated by spaces: Right Left Enter Escape Home End Tab, or characters (2 r Q z)."
   )
   var keys: String?
+  @OptionGroup var whatIf: WhatIfOptions
 
   func run() throws {
     let parts = size.lowercased().split(separator: "x").compactMap { Int($0) }
@@ -38,6 +39,7 @@ struct Render: ParsableCommand {
     }
     let l = try options.lesson(lesson)
     var model = AppModel(lessons: [l], lessonID: l.id, language: language, theme: theme)
+    if let b = try whatIf.branch(of: l) { model.push(b) }
     Update.apply(.resize(width: parts[0], height: parts[1]), to: &model)
     guard step >= 0 && step <= model.lastStep else {
       throw ValidationError("--step must be between 0 and \(model.lastStep) for \(l.id)")

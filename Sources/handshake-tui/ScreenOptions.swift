@@ -55,6 +55,17 @@ struct ScreenOptions: ParsableArguments {
     }
     do {
       let warnings = try TerminalApp.run(model, ascii: ascii, moreLessons: moreLessons) { e in
+        if case .save(let path, let text) = e {
+          // A lesson file: written all-or-nothing, a device or FIFO written through.
+          do {
+            let f = try OutputFile(path: path)
+            try f.write(text)
+            try f.commit()
+            return (Assets.strings(model.language).format("whatif_saved", ["file": path]), false)
+          } catch {
+            return ("\(error)", true)
+          }
+        }
         guard let log, case .logAnswer(let lesson, let step, let choice, let right) = e else {
           return nil
         }
@@ -64,7 +75,7 @@ struct ScreenOptions: ParsableArguments {
           try log.append(line: line)
           return nil
         } catch {
-          return "\(error)"
+          return ("\(error)", true)
         }
       }
       // Said on screen; said again where it stays, now that the screen is gone.

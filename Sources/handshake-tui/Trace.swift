@@ -1,5 +1,6 @@
 import ArgumentParser
 import Foundation
+import HandshakeApp
 import HandshakeCapture
 import HandshakeIO
 import HandshakeLessons
@@ -19,6 +20,7 @@ struct Trace: ParsableCommand {
   @Option(help: "With the text format: add each step's narration in this language (en or ko).")
   var narrate: String?
   @Option(help: "With a capture: the connection to trace (1-based; default 1).") var conn: Int?
+  @OptionGroup var whatIf: WhatIfOptions
 
   func run() throws {
     var l: Lesson
@@ -29,13 +31,16 @@ struct Trace: ParsableCommand {
     case .lesson(let found):
       l = found
     }
+    let branch = try whatIf.branch(of: l)
     if let lang = narrate {
       guard let language = Language(rawValue: lang) else {
         throw ValidationError("--narrate takes en or ko")
       }
-      printNarrated(LessonRun(l), language)
+      if let b = branch { output("# " + b.banner(Assets.strings(language))) }
+      printNarrated(branch?.run ?? LessonRun(l), language)
       return
     }
+    if let b = branch { l = b.run.lesson }
     l.scenario.recordSnapshots = false  // a trace needs records only
     let tl = Simulation.run(l.scenario)
     switch format {

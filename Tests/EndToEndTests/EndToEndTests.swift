@@ -333,6 +333,74 @@ struct ClassroomEndToEndTests {
   }
 }
 
+/// What-ifs and the sandbox, in the real binary.
+@Suite(
+  "End to end in tmux: what if", .serialized,
+  .enabled(if: Tmux.available || Tmux.required, "tmux is not installed (CI installs it)"))
+struct WhatIfEndToEndTests {
+  @Test("drop the SYN,ACK, see it resent, o, c, u, save the branch, lint it and play it")
+  func dropSaveLintPlay() throws {
+    let t = try Tmux()
+    let file = t.dir.appendingPathComponent("branch.yaml").path
+    try t.startBinary("--theme projector", width: 100, height: 30)
+    try t.wait(for: "step 0/18")
+    try t.keys("g", "4", "Enter")
+    try t.wait(for: "step 4/18")
+    try t.keys("w")
+    try t.wait(for: "This segment: SYN,ACK seq=0 ack=1 from server")
+    try t.keys("Enter")
+    try t.wait(for: "⑂ what if: the server's SYN,ACK is lost")
+    try t.keys("Right", "Right")
+    try t.wait(for: "server's retransmission timer fired")
+    try t.keys("o")
+    try t.wait(for: "the original run")
+    try t.keys("o", "c")
+    try t.wait(for: "both closed after")
+    try t.keys("Escape", "S")
+    try t.wait(for: ":save normal-whatif.yaml")
+    for _ in 0..<18 { try t.keys("BSpace") }
+    try t.keys(file, "Enter")
+    try t.wait(for: "saved as")
+    try t.keys("u")
+    try t.wait(for: " A normal connection: open, talk, close")
+    try t.keys("q")
+    try t.wait(for: "EXIT=0")
+    let lint = try Spawn.run([Tmux.binary, "lint", file])
+    #expect(lint.status == 0, "\(lint.stderr)")
+    #expect(lint.stdout.contains("ok "))
+    let p = try Tmux()
+    try p.startBinary("play \(file)", width: 100, height: 30)
+    try p.wait(for: "— what if: the server'")
+    try p.keys("q")
+    try p.wait(for: "EXIT=0")
+  }
+
+  @Test("a sandbox session: a connection, a half-close and a reset from the command line, saved")
+  func sandbox() throws {
+    let t = try Tmux()
+    let file = t.dir.appendingPathComponent("lab.yaml").path
+    try t.startBinary("sandbox --lang ko", width: 100, height: 30)
+    try t.wait(for: "샌드박스")
+    for c in [
+      "server listen", "client connect", "client send 100", "client shutdown", "wait 1s",
+      "attacker inject rst exact to server",
+    ] {
+      try t.keys(":", c, "Enter")
+      try t.wait(for: ": " + c)
+    }
+    try t.keys(":", "jump now", "Enter")
+    try t.wait(for: "알아듣지 못했습니다")
+    try t.keys(":", "save \(file)", "Enter")
+    try t.wait(for: "저장했습니다")
+    try t.keys("q")
+    try t.wait(for: "EXIT=0")
+    let lint = try Spawn.run([Tmux.binary, "lint", file])
+    #expect(lint.status == 0, "\(lint.stderr)")
+    let trace = try Spawn.run([Tmux.binary, "trace", file, "--format", "text"])
+    #expect(trace.stdout.contains("rst-accepted"))
+  }
+}
+
 /// Without a terminal the player says so and exits with status 2.
 @Suite("Without a terminal")
 struct NoTTYTests {
