@@ -203,7 +203,11 @@ enum EndpointPanel {
     let full = l.synQueue >= l.backlog
     let changed =
       before.map { $0.synQueue != l.synQueue || $0.acceptQueue != l.acceptQueue } ?? false
-    let q = ["syn": "\(l.synQueue)", "acc": "\(l.acceptQueue)", "backlog": "\(l.backlog)"]
+    // The accept queue holds backlog + 1 on Linux; the panel counts as the kernel does.
+    let q = [
+      "syn": "\(l.synQueue)", "acc": "\(l.acceptQueue)", "backlog": "\(l.backlog)",
+      "acc_max": "\(l.backlog + 1)",
+    ]
     lines(
       [
         [s.format("panel_queues", q)],

@@ -94,17 +94,35 @@ public enum CaptureLesson {
     func host(_ h: Int32) -> String { tl.hostName(h) }
     func sender(_ tx: Int) -> String { host(tl.transmissions[tx].from) }
     func receiver(_ tx: Int) -> String { host(tl.transmissions[tx].to) }
+    // Where a capture shows what the engine would note, the words are the same catalogue's
+    // (`explain_*`), with what only a capture adds after them.
     switch o {
     case .retransmission(let tx, let original, let after):
       if original == tx { return s.format("capture_retransmission_same", ["host": sender(tx)]) }
+      let t = tl.transmissions[tx]
+      let previous = tl.transmissions[..<tx].last {
+        $0.from == t.from && $0.segment.seq == t.segment.seq
+          && $0.segment.sourcePort == t.segment.sourcePort
+      }
       return s.format(
-        "capture_retransmission", ["host": sender(tx), "after": after.description])
+        "explain_resent",
+        [
+          "host": sender(tx), "seg": t.segment.flags.label,
+          "after": previous.map { (t.sentAt - $0.sentAt).description } ?? after.description,
+          "first": after.description,
+        ])
     case .duplicateAck(let tx, let n):
       let base = tl.relativeBase(for: tx)
       let ack = tl.transmissions[tx].segment.ack.rawValue &- (base?.ack.rawValue ?? 0)
-      return s.format("capture_dup_ack", ["host": sender(tx), "n": "\(n)", "ack": "\(ack)"])
+      return s.format(
+        "explain_duplicate-ack",
+        ["host": receiver(tx), "from": sender(tx), "seg": tl.transmissions[tx].segment.flags.label])
+        + " " + s.format("capture_dup_ack_count", ["n": "\(n)", "ack": "\(ack)"])
     case .outOfOrder(let tx, let missing):
-      return s.format("capture_out_of_order", ["host": receiver(tx), "n": "\(missing)"])
+      return s.format(
+        "explain_out-of-order",
+        ["host": receiver(tx), "from": sender(tx), "seg": tl.transmissions[tx].segment.flags.label])
+        + " " + s.format("capture_missing", ["n": "\(missing)"])
     case .zeroWindow(let tx):
       return s.format("capture_zero_window", ["host": sender(tx)])
     case .reset(let tx, let ended):

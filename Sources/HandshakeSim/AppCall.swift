@@ -28,8 +28,10 @@ public enum AppResult: String, Hashable, Sendable, CaseIterable {
   case invalid = "EINVAL"
   /// The socket was already closed.
   case badDescriptor = "EBADF"
+  /// Nothing to read yet on an open connection (a non-blocking recv; a blocking one waits).
+  case wouldBlock = "EAGAIN"
 
-  public var isError: Bool { self != .ok && self != .inProgress }
+  public var isError: Bool { self != .ok && self != .inProgress && self != .wouldBlock }
 }
 
 /// The timers a connection runs.

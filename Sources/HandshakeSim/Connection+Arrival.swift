@@ -287,13 +287,19 @@ extension Connection {
           setState(.closed, &fx)
         } else {
           pendingError = .refused
+          errorReported = true
           connectPending = false
           tell(.connect, .refused, &fx)
           setState(.closed, &fx)
         }
       case .established, .finWait1, .finWait2, .closeWait:
         pendingError = .reset
-        if !appClosed { tell(.recv, .reset, &fx) }
+        // An application that reads by itself is blocked in recv, which returns the error;
+        // one that reads when told hears it at its next call.
+        if !appClosed && config.autoRead {
+          errorReported = true
+          tell(.recv, .reset, &fx)
+        }
         setState(.closed, &fx)
       default:
         setState(.closed, &fx)

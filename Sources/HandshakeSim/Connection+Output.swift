@@ -11,8 +11,16 @@ extension Connection {
   /// scaled (RFC 7323 §2.2).
   func windowField(syn: Bool) -> UInt16 {
     let w = rcvWnd
-    if syn { return UInt16(min(w, 65535)) }
+    if syn { return Connection.initialWindow(buffer: Int(w), mss: config.mss) }
     return UInt16(min(w >> UInt32(rcvWScale), 65535))
+  }
+
+  /// Linux's tcp_select_initial_window: a SYN's window, never scaled, is rounded down to a
+  /// multiple of the MSS it announces (65535 with MSS 1460 gives 64240; with MSS 1000, 65000).
+  static func initialWindow(buffer: Int, mss: UInt16) -> UInt16 {
+    let m = max(1, Int(mss))
+    let cap = max(0, min(buffer, 65535))
+    return UInt16(cap > m ? cap / m * m : cap)
   }
 
   /// A segment from this connection with the options its state calls for.

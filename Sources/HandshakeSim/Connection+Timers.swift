@@ -72,12 +72,16 @@ extension Connection {
       case .synSent:
         connectPending = false
         pendingError = .timedOut
+        errorReported = true
         tell(.connect, .timedOut, &fx)
       case .synReceived where passive:
         break  // the half-open connection is dropped without a word (Linux)
       default:
         pendingError = .timedOut
-        if !appClosed { tell(.recv, .timedOut, &fx) }
+        if !appClosed && config.autoRead {
+          errorReported = true
+          tell(.recv, .timedOut, &fx)
+        }
       }
       setState(.closed, &fx)
       return

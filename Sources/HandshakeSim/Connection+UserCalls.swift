@@ -12,7 +12,10 @@ extension Connection {
   /// SEND (§3.10.2).
   mutating func send(_ payload: Payload, now: VirtualTime, _ fx: inout Effects) {
     if let e = pendingError {
-      tell(.send, e == .reset ? .brokenPipe : e, &fx)
+      // The error once (ECONNRESET after a reset, tcp_reset's sk_err), then EPIPE: the
+      // connection is shut both ways (tcp_done).
+      tell(.send, errorReported ? .brokenPipe : e, &fx)
+      errorReported = true
       return
     }
     if writeShut {
@@ -47,15 +50,19 @@ extension Connection {
   /// The application reads up to `max` bytes (all when nil): RECEIVE (§3.10.3).
   mutating func read(max: Int?, now: VirtualTime, _ fx: inout Effects) {
     if rcvUnread == 0 {
-      if let e = pendingError {
+      if let e = pendingError, !errorReported {
+        errorReported = true
         tell(.recv, e, &fx)
-      } else if finReceived {
+      } else if finReceived || pendingError != nil {
+        // End of file: after the peer's FIN, or once a reset's error has been heard.
         eofSeen = true
         tell(.recv, .ok, bytes: 0, &fx)
-      } else if state == .closed {
+      } else if state == .closed || (passive && !accepted) {
+        // No connection the application holds (closed, or never accepted from the queue).
         tell(.recv, .notConnected, &fx)
       } else {
-        tell(.recv, .ok, bytes: 0, &fx)
+        // Open and quiet: nothing yet, which is not the end of the stream.
+        tell(.recv, .wouldBlock, &fx)
       }
       return
     }

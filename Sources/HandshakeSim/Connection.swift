@@ -120,8 +120,11 @@ struct Connection: Sendable {
   var connectPending = false
   var accepted = false
   var eofSeen = false
-  /// The error the next call will return (after a reset or timeout).
+  /// The error the next call will return (after a reset or timeout), once: Linux keeps it in
+  /// `sk_err`, and the first call that reads it clears it (`sock_error`).
   var pendingError: AppResult? = nil
+  /// The application has heard `pendingError` (a blocked recv or connect returned it).
+  var errorReported = false
 
   // Counters.
   var bytesWritten = 0

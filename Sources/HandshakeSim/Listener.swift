@@ -16,6 +16,10 @@ struct Listener: Sendable {
   var lastOverflow: VirtualTime? = nil
   var synDrops = 0
   var acceptDrops = 0
+
+  /// Linux's `sk_acceptq_is_full` is `>`: the accept queue holds backlog + 1 connections (a
+  /// capture of `listen(1)` holds two).
+  var acceptQueueFull: Bool { acceptQueue.count > backlog }
   var cookiesSent = 0
   var cookiesAccepted = 0
 

@@ -45,7 +45,7 @@ extension Simulation {
         let idx = synCookie.check(
           tuple: tuple(seg), cookie: seg.ack - 1, clientISN: seg.seq - 1, now: now)
       {
-        if listeners[Int(l)].acceptQueue.count >= listeners[Int(l)].backlog {
+        if listeners[Int(l)].acceptQueueFull {
           listeners[Int(l)].acceptDrops += 1
           fx.note(.acceptQueueFull)
           return
@@ -66,7 +66,7 @@ extension Simulation {
     // Third, a SYN.
     guard f.contains(.syn) else { return }
     let lst = listeners[Int(l)]
-    if lst.acceptQueue.count >= lst.backlog {
+    if lst.acceptQueueFull {
       // Linux drops SYNs while the accept queue is full, cookies or not.
       listeners[Int(l)].acceptDrops += 1
       listeners[Int(l)].lastOverflow = now
@@ -129,7 +129,8 @@ extension Simulation {
     return Segment(
       source: syn.destination, destination: syn.source, sourcePort: syn.destinationPort,
       destinationPort: syn.sourcePort, seq: iss, ack: syn.seq + 1, flags: [.syn, .ack],
-      window: UInt16(min(config.receiveBuffer, 65535)), options: opts)
+      window: Connection.initialWindow(buffer: config.receiveBuffer, mss: config.mss), options: opts
+    )
   }
 
   /// Rebuilds a connection from a valid cookie ACK (Linux `cookie_v4_check`).

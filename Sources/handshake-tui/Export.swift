@@ -1,4 +1,5 @@
 import ArgumentParser
+import HandshakeApp
 import HandshakeExport
 import HandshakeIO
 import HandshakeLessons
@@ -37,6 +38,7 @@ struct Export: ParsableCommand {
   var answers = false
   @Option(name: .shortAndLong, help: "Where the handout goes (default: standard output).")
   var output: String?
+  @OptionGroup var whatIf: WhatIfOptions
 
   func validate() throws {
     guard Language(rawValue: lang) != nil else { throw ValidationError("--lang takes en or ko") }
@@ -53,7 +55,8 @@ struct Export: ParsableCommand {
 
   func run() throws {
     let l = try options.lesson(lesson)
-    let run = LessonRun(l)
+    // A what-if exports as its branch: the pcap and the handouts of the changed run.
+    let run = try whatIf.branch(of: l)?.run ?? LessonRun(l)
     // A failure to write is an OutputFile.Failure, which ArgumentParser prints as
     // "Error: cannot write FILE: reason" with exit code 1.
     if let pcap {

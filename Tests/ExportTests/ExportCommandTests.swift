@@ -96,3 +96,29 @@ struct ExportCommandTests {
     #expect(try FileManager.default.contentsOfDirectory(atPath: dir.path) == ["handout.txt"])
   }
 }
+
+@Suite("export of a what-if")
+struct ExportWhatIfTests {
+  @Test(
+    "a corrupted segment is in the receiver's capture with a bad checksum, and retransmitted",
+    .enabled(if: TShark.usable, "tshark is not installed (CI installs it)"))
+  func corrupt() throws {
+    let file = temporaryPath("corrupt.pcap")
+    defer { unlink(file) }
+    let r = try Spawn.run([
+      Tmux.binary, "export", "normal", "--what-if", "corrupt@4", "--pcap", file, "--at", "receiver",
+    ])
+    #expect(r.status == 0, "\(r.stderr)")
+    let out = try TShark.run([
+      "-r", file, "-o", "tcp.check_checksum:TRUE", "-T", "fields", "-e", "tcp.flags.str",
+      "-e", "tcp.checksum.status", "-e", "tcp.analysis.retransmission",
+    ])
+    let rows = out.split(separator: "\n").map {
+      $0.split(separator: "\t", omittingEmptySubsequences: false)
+    }
+    // The SYN,ACK's first copy: bad (status 0); every other packet good (2).
+    #expect(rows.filter { $0.count > 1 && $0[1] == "0" }.count == 1, "\(out)")
+    #expect(
+      rows.contains { $0.count > 2 && $0[0].contains("S") && $0[0].contains("A") && $0[2] == "1" })
+  }
+}

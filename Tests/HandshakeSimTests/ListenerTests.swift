@@ -132,22 +132,31 @@ struct ListenerTests {
     #expect(tl.connectionSnapshots.count < tl.records.count)
   }
 
-  @Test("the accept queue fills when the application does not accept")
+  /// Linux's `sk_acceptq_is_full` (include/net/sock.h) is `sk_ack_backlog >
+  /// sk_max_ack_backlog`: `listen(1)` holds two completed connections, as the project's real
+  /// capture shows; the third is dropped.
+  @Test("the accept queue holds backlog + 1 when the application does not accept")
   func acceptQueue() throws {
     let server = Fixture.server {
       $0.autoAccept = false
       $0.backlog = 1
     }
     let other = Fixture.tcp("other", IPv4Address(10, 0, 0, 3), .left, port: 50000)
+    let third = Fixture.tcp("third", IPv4Address(10, 0, 0, 4), .left, port: 50001)
     let tl = Simulation.run(
       Scenario(
-        hosts: [Fixture.client(), server, other],
+        hosts: [Fixture.client(), server, other, third],
         script: [
           ScriptEntry(.at(.zero), host: 1, .listen(port: nil, backlog: nil)),
           ScriptEntry(.at(Fixture.ms(10)), host: 0, .connect(to: 1, port: nil, localPort: nil)),
           ScriptEntry(.at(Fixture.ms(100)), host: 2, .connect(to: 1, port: nil, localPort: nil)),
+          ScriptEntry(.at(Fixture.ms(200)), host: 3, .connect(to: 1, port: nil, localPort: nil)),
           ScriptEntry(.at(Fixture.s(5)), host: 1, .accept),
         ]))
+    // Two connections fit with backlog 1: the largest the queue got was 2.
+    let most = tl.steps.indices.compactMap { tl.endpoint(.right, atStep: $0).listener?.acceptQueue }
+      .max()
+    #expect(most == 2)
     #expect(tl.notes(at: "server").contains(.acceptQueueFull))
     let l = try #require(tl.endpoint(.right, atStep: tl.stepCount - 1).listener)
     #expect(l.acceptDrops > 0)

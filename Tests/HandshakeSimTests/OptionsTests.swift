@@ -74,7 +74,9 @@ struct OptionsTests {
     let c = both.finalConnection("client")
     #expect(c.windowScaleOK && c.sndWScale == 2 && c.rcvWScale == 7)
     let syn = both.sent(by: "client")[0].segment
-    #expect(syn.window == 65535 && syn.options.windowScale == 7)
+    // Never scaled, and rounded down to a multiple of the MSS as Linux's
+    // tcp_select_initial_window does: 65535 with MSS 1460 is 64240.
+    #expect(syn.window == 64240 && syn.options.windowScale == 7)
     let later = both.sent(by: "client")[1].segment
     #expect(later.window == UInt16((1 << 20) >> 7))
     // The server scaled our window: it may have up to its 200 KB... but we only read 20 KB.
@@ -128,4 +130,17 @@ struct OptionsTests {
       synAck.options.timestamps?.echoReply
         == tl.sent(by: "client")[0].segment.options.timestamps?.value)
   }
+}
+
+/// net/ipv4/tcp_output.c `tcp_select_initial_window`: the SYN's window is rounded down to a
+/// multiple of the MSS. A 6.18 kernel with MSS 1000 sent 65000 (the project's real capture).
+@Test("a SYN's window is a multiple of its MSS, as Linux picks it (65000 for MSS 1000)")
+func synWindowRoundedToMSS() {
+  let tl = Simulation.run(
+    Scenario(
+      hosts: [Fixture.client { $0.mss = 1000 }, Fixture.server { $0.mss = 1460 }],
+      script: Fixture.open))
+  #expect(tl.sent(by: "client")[0].segment.window == 65000)
+  #expect(tl.sent(by: "server")[0].segment.window == 64240)
+  #expect(Connection.initialWindow(buffer: 500, mss: 1460) == 500)
 }

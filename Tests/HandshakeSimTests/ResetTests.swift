@@ -226,3 +226,60 @@ struct ResetTests {
     #expect(!tl.sent(by: "server").contains { $0.flags.contains(.rst) })
   }
 }
+
+/// What the application hears after a reset, and from a quiet connection, as Linux says it.
+@Suite("Errors after a reset, and nothing to read (Linux)")
+struct ErrorsAfterResetTests {
+  /// net/ipv4/tcp_input.c `tcp_reset` stores ECONNRESET in `sk_err`; the next call returns
+  /// it through `sock_error`, which clears it; then `tcp_done` has shut the socket both ways,
+  /// so a later send is EPIPE and a later recv is 0 (end of file).
+  @Test("after a reset: the first send reports ECONNRESET, later sends EPIPE, recv end of file")
+  func errorOnceThenEPIPE() throws {
+    let client = Fixture.client { $0.autoRead = false }
+    let script: [ScriptEntry] =
+      Fixture.open + [
+        ScriptEntry(
+          .after(EventPattern(kind: .state, host: 1, state: .established), delay: .millis(10)),
+          host: 1, .abort),
+        ScriptEntry(.at(Fixture.s(1)), host: 0, .send(.count(10))),
+        ScriptEntry(.at(Fixture.s(2)), host: 0, .send(.count(10))),
+        ScriptEntry(.at(Fixture.s(3)), host: 0, .read(max: nil)),
+      ]
+    let tl = Simulation.run(Scenario(hosts: [client, Fixture.server()], script: script))
+    #expect(tl.appResults(of: "client", .send).map(\.1) == [.reset, .brokenPipe])
+    #expect(tl.appResults(of: "client", .recv).map(\.1) == [.ok])
+  }
+
+  @Test("a reader blocked in recv hears ECONNRESET there; a send after it is EPIPE")
+  func blockedReader() throws {
+    let script: [ScriptEntry] =
+      Fixture.open + [
+        ScriptEntry(
+          .after(EventPattern(kind: .state, host: 1, state: .established), delay: .millis(10)),
+          host: 1, .abort),
+        ScriptEntry(.at(Fixture.s(1)), host: 0, .send(.count(10))),
+      ]
+    let tl = Simulation.run(Scenario(hosts: [Fixture.client(), Fixture.server()], script: script))
+    #expect(tl.appResults(of: "client", .recv).map(\.1) == [.reset])
+    #expect(tl.appResults(of: "client", .send).map(\.1) == [.brokenPipe])
+  }
+
+  @Test(
+    "recv on an open, quiet connection is EAGAIN, not end of file; on one never accepted, ENOTCONN")
+  func nothingToRead() throws {
+    let client = Fixture.client { $0.autoRead = false }
+    let server = Fixture.server {
+      $0.autoRead = false
+      $0.autoAccept = false
+    }
+    let script: [ScriptEntry] =
+      Fixture.open + [
+        ScriptEntry(.at(Fixture.s(1)), host: 0, .read(max: nil)),
+        ScriptEntry(.at(Fixture.s(1)), host: 1, .read(max: nil)),
+      ]
+    let tl = Simulation.run(Scenario(hosts: [client, server], script: script))
+    #expect(tl.appResults(of: "client", .recv).map(\.1) == [.wouldBlock])
+    #expect(tl.appResults(of: "server", .recv).map(\.1) == [.notConnected])
+    #expect(!tl.textLines(absolute: false).joined().contains("end of file"))
+  }
+}
