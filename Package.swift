@@ -74,7 +74,7 @@ let package = Package(
       ]),
 
     // MARK: Tests
-    .testTarget(name: "HandshakeSimTests", dependencies: ["HandshakeSim"]),
+    .testTarget(name: "HandshakeSimTests", dependencies: ["HandshakeSim"], exclude: ["Fixtures"]),
     .testTarget(name: "TerminalUITests", dependencies: ["TerminalUI"]),
     .testTarget(name: "HandshakeIOTests", dependencies: ["HandshakeIO"]),
     .testTarget(

@@ -109,20 +109,27 @@ public enum Explainer {
       let t = tl.transmissions[Int(tx)]
       guard t.isRetransmission else { return nil }
       if tl.isSynResentWithAck(Int(tx)) { return ("explain_syn_again_ack", ["host": name(t.from)]) }
-      // Only a copy the retransmission timer sent is explained by it; one sent in answer to an
-      // arrival (a repeated SYN, a third duplicate ACK) is explained by that arrival's note.
-      let timed = tl.records(ofStep: Int(r.step)).contains {
-        if case .timer(_, .retransmission) = $0.event { return $0.host == t.from }
-        return false
-      }
-      guard timed else { return nil }
+      // Only a copy a timer sent is explained by it (the RTO, the tail-loss probe, RACK's
+      // reordering timer); one sent in answer to an arrival (a repeated SYN, a SACK) is
+      // explained by that arrival's note.
+      let timer = tl.records(ofStep: Int(r.step)).lazy.compactMap { rec -> TimerKind? in
+        if case .timer(_, let k) = rec.event, rec.host == t.from { return k }
+        return nil
+      }.first { $0 == .retransmission || $0 == .lossProbe || $0 == .reorder }
+      guard let timer else { return nil }
       let s = t.segment
       let copies = tl.transmissions[..<Int(tx)].filter {
         $0.from == t.from && $0.segment.seq == s.seq && $0.segment.sourcePort == s.sourcePort
       }
       guard let first = copies.first, let previous = copies.last else { return nil }
+      let key =
+        switch timer {
+        case .lossProbe: "explain_loss_probe"
+        case .reorder: "explain_reorder_resend"
+        default: "explain_retransmission"
+        }
       return (
-        "explain_retransmission",
+        key,
         [
           "host": name(t.from), "seg": s.flags.label,
           "after": (t.sentAt - previous.sentAt).description,

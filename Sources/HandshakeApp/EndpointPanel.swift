@@ -174,7 +174,14 @@ enum EndpointPanel {
     // Timers, with the time left at this step (a capture shows no timers: it cannot see them).
     let t = tl.steps[step].time
     if tl.source == .simulation {
-      lines([[s.format("panel_rto", ["rto": c.rto.description])]], theme["muted"])
+      let rto = [
+        "rto": c.rto.description, "profile": s["profile_" + (c.profile ?? .linux).rawValue],
+      ]
+      lines([[s.format("panel_rto_profile", rto)], [s.format("panel_rto", rto)]], theme["muted"])
+      if let rule = c.lossSignal {
+        let v = ["rule": s["loss_" + rule.rawValue]]
+        lines([[s.format("panel_loss", v)], [s.format("panel_loss_short", v)]], theme["muted"])
+      }
     }
     for (kind, deadline) in c.timers.running {
       lines(

@@ -104,6 +104,9 @@ public struct WhatIfMenu: Hashable, Sendable {
         typed("window"), set(.windowScale(c.windowScale == nil ? 7 : nil)), set(.sack(!c.sack)),
         set(.timestamps(!c.timestamps)), typed("msl"), typed("send_delay"),
         set(.synLinearTimeouts(c.synLinearTimeouts == 0 ? 4 : 0)),
+        set(.profile(c.profile == .linux ? .rfc9293 : .linux)),
+        set(.delayedAck(c.delayedAck == .off ? .linux : .off)),
+        set(.lossRecovery(c.lossRecovery == .rack ? .duplicateAcks : .rack)),
       ]
     case .calls(let h):
       func call(_ c: WhatIf.Call, _ text: String) -> Item {

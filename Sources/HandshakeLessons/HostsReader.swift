@@ -3,10 +3,12 @@ import HandshakeSim
 /// The `hosts:` mapping: each host's name, role, side, address, port and TCP settings.
 enum HostsReader {
   static let keys = [
-    "role", "side", "address", "port", "isn", "mss", "window", "window_scale", "sack", "timestamps",
+    "role", "side", "address", "port", "profile", "isn", "mss", "window", "window_scale", "sack",
+    "timestamps",
     "delayed_ack", "msl", "fin_timeout", "initial_rto", "min_rto", "syn_retries",
     "syn_linear_timeouts", "synack_retries",
     "retries", "backlog", "syn_cookies", "send_delay", "reset", "reads", "accepts",
+    "loss_recovery",
   ]
   static let reserved: Set<String> = ["at", "after", "delay", "seg", "t", "dt", "start", "end"]
 
@@ -86,9 +88,11 @@ enum HostsReader {
       }
       return HostSpec(name: name, address: address, side: side, role: .scripted, port: port)
     }
+    // The profile first: every other key overrides one of its defaults.
     var c = TCPConfig()
+    if let v = r.optional("profile") { try HostSettingReader.read("profile", v).apply(to: &c) }
     if let v = r.optional("isn") { c.isn = try v.uint32("an ISN") }
-    for key in HostSettingReader.keys {
+    for key in HostSettingReader.keys where key != "profile" {
       if let v = r.optional(key) { try HostSettingReader.read(key, v).apply(to: &c) }
     }
     if let v = r.optional("fin_timeout") {
@@ -235,7 +239,7 @@ func flags(_ node: YAMLNode) throws(LessonError) -> TCPFlags {
 enum HostSettingReader {
   static let keys = [
     "mss", "window", "window_scale", "sack", "timestamps", "delayed_ack", "msl", "syn_retries",
-    "syn_linear_timeouts", "backlog", "syn_cookies", "send_delay",
+    "syn_linear_timeouts", "backlog", "syn_cookies", "send_delay", "loss_recovery", "profile",
   ]
 
   static func read(_ key: String, _ v: YAMLNode) throws(LessonError) -> HostSetting {
@@ -248,8 +252,25 @@ enum HostSettingReader {
     case "sack": return .sack(try v.bool("sack"))
     case "timestamps": return .timestamps(try v.bool("timestamps"))
     case "delayed_ack":
-      if v.scalar == "off" { return .delayedAck(nil) }
-      return .delayedAck(try v.duration("a delayed-ACK time", max: .millis(500)))
+      switch v.scalar {
+      case "off": return .delayedAck(.off)
+      case "linux": return .delayedAck(.linux)
+      default:
+        return .delayedAck(
+          .fixed(try v.duration("linux, off or a delayed-ACK time", max: .millis(500))))
+      }
+    case "profile":
+      let s = try v.string("a profile")
+      guard let p = TCPProfile(rawValue: s) else {
+        throw v.error("expected a profile (linux or rfc9293), found '\(clip(s))'")
+      }
+      return .profile(p)
+    case "loss_recovery":
+      let s = try v.string("a loss-recovery rule")
+      guard let m = LossRecovery(rawValue: s) else {
+        throw v.error("expected loss_recovery (rack or dupacks), found '\(clip(s))'")
+      }
+      return .lossRecovery(m)
     case "msl": return .msl(try v.duration("an MSL", max: LessonLoader.Bounds.maxMSL))
     case "syn_retries": return .synRetries(try v.int("syn_retries", in: 0...10))
     case "syn_linear_timeouts":

@@ -162,6 +162,10 @@ extension LessonRun {
       return abs ? String(isn) : "0"
     case "port": return String(c?.localPort ?? l?.port ?? lesson.scenario.hosts[host].port ?? 0)
     case "address": return lesson.scenario.hosts[host].address.description
+    case "profile":
+      // The connection's, or before it exists, what the host starts with.
+      guard let p = c?.profile ?? lesson.scenario.hosts[host].tcpConfig?.profile else { return nil }
+      return p == .linux ? "Linux" : "RFC 9293"
     case "syn_queue": return l.map { String($0.synQueue) }
     case "accept_queue": return l.map { String($0.acceptQueue) }
     case "backlog": return l.map { String($0.backlog) }
@@ -201,6 +205,9 @@ extension LessonRun {
     case "unread": return String(c.unreadBytes)
     case "time_wait": return c.timers.timeWait.map { ($0 - time).description }
     case "rtx_timer": return c.timers.retransmission.map { ($0 - time).description }
+    case "delack_timer": return c.timers.delayedAck.map { ($0 - time).description }
+    case "probe_timer": return c.timers.lossProbe.map { ($0 - time).description }
+    case "loss_rule": return c.lossSignal?.rawValue
     default: return nil
     }
   }

@@ -81,7 +81,9 @@ public struct Placeholder: Hashable, Sendable {
     "snd_una_rel", "snd_nxt_rel", "rcv_nxt_rel", "mss", "peer_mss", "snd_wscale", "rcv_wscale",
     "wscale_ok", "sack_ok", "ts_ok", "rto", "srtt", "syn_queue", "accept_queue", "backlog",
     "syn_drops", "cookies_sent", "bytes_read", "bytes_written", "retransmissions", "error",
-    "port", "address", "in_flight", "unread", "time_wait", "rtx_timer", "from_cookie",
+    "port", "address", "in_flight", "unread", "time_wait", "rtx_timer", "delack_timer",
+    "probe_timer", "profile", "loss_rule",
+    "from_cookie",
   ]
   /// Fields of the step's segment.
   public static let segmentFields = [

@@ -327,6 +327,8 @@ extension HostSetting {
     case .timestamps: "timestamps"
     case .msl: "msl"
     case .delayedAck: "delayed_ack"
+    case .lossRecovery: "loss_recovery"
+    case .profile: "profile"
     case .sendDelay: "send_delay"
     }
   }
@@ -341,7 +343,11 @@ extension HostSetting {
     case .windowScale(let w): w.map { String($0) } ?? "off"
     case .sack(let b), .timestamps(let b): b ? "true" : "false"
     case .msl(let d), .sendDelay(let d): d.lessonText
-    case .delayedAck(let d): d?.lessonText ?? "off"
+    case .delayedAck(.linux): "linux"
+    case .delayedAck(.off): "off"
+    case .delayedAck(.fixed(let d)): d.lessonText
+    case .lossRecovery(let r): r.rawValue
+    case .profile(let p): p.rawValue
     }
   }
 }

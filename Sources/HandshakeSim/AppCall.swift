@@ -46,6 +46,24 @@ public enum TimerKind: String, Hashable, Sendable, CaseIterable {
   case timeWait = "time-wait"
   /// Linux's orphaned FIN-WAIT-2 timeout (`tcp_fin_timeout`).
   case finWait2 = "fin-wait-2"
+  /// RACK's reordering window ran out: what was sent before the last delivered segment and
+  /// is still missing is lost (RFC 8985 §6.2).
+  case reorder
+  /// The tail-loss probe (RFC 8985 §7): no ACK for about two round trips, so the newest
+  /// segment (or a new one) is sent to draw out a SACK before the RTO.
+  case lossProbe = "loss-probe"
+}
+
+/// The rule by which a sender last found a segment lost, for the panel.
+public enum LossSignal: String, Hashable, Sendable, CaseIterable {
+  /// RACK (RFC 8985): a segment sent later was delivered and the reordering window passed.
+  case rack
+  /// A tail-loss probe was sent (RFC 8985 §7).
+  case tailLossProbe = "tlp"
+  /// The third duplicate ACK (RFC 5681 §3.2).
+  case duplicateAcks = "dupacks"
+  /// The retransmission timer (RFC 6298 (5.4)).
+  case timeout = "rto"
 }
 
 /// Why an arriving segment was handled the way it was, when that is not simply "accepted".
@@ -85,6 +103,9 @@ public enum ArrivalNote: String, Hashable, Sendable, CaseIterable {
   case duplicateData = "duplicate-data"
   /// Third duplicate ACK: fast retransmit (RFC 5681 §3.2).
   case fastRetransmit = "fast-retransmit"
+  /// A SACK shows a segment sent later delivered and the reordering window has passed: the
+  /// missing one is resent at once (RACK, RFC 8985 §6.2; Linux's default).
+  case rackLoss = "rack-loss"
   /// A duplicate ACK (RFC 5681 §2), counted toward fast retransmit.
   case duplicateAck = "duplicate-ack"
   /// A retransmitted SYN in SYN-RECEIVED: SYN-ACK sent again (Linux).

@@ -13,6 +13,7 @@ extension Connection {
     }
     if state != .closed {
       output(now: now, &fx)
+      linuxAckCheck(now: now)
       if ackNow { sendAck(now: now, &fx) }
     }
   }
@@ -131,7 +132,15 @@ extension Connection {
       sampleRTT(now - timedAt)
       timedSeq = nil
     }
+    if config.lossRecovery == .rack {
+      var i = rtxQueue.startIndex
+      while i < rtxQueue.endIndex && rtxQueue[i].end <= ack {
+        if !rtxQueue[i].sacked { rackAdvance(rtxQueue[i], now: now) }
+        i += 1
+      }
+    }
     rtxQueue.dropAcknowledged(upTo: ack)
+    if let h = tlpHighSeq, h <= ack { tlpHighSeq = nil }
     if var first = rtxQueue.first, first.seq < ack {
       // The peer took part of a segment (it trimmed to its window): keep the rest.
       let cut = ack - first.seq
@@ -152,6 +161,10 @@ extension Connection {
     dupAcks = 0
     persistBackoff = 0
     rtxDeadline = rtxQueue.isEmpty ? nil : now + rto  // RFC 6298 (5.2), (5.3)
+    if rtxQueue.isEmpty {
+      lossProbeDeadline = nil
+      reorderDeadline = nil
+    }
   }
 
   /// SRTT, RTTVAR and RTO from a measurement, as Linux computes them (`tcp_rtt_estimator`).
@@ -165,6 +178,10 @@ extension Connection {
   /// Values are kept in Linux's fixed point: SRTT×8 and deviations×4, in microseconds.
   mutating func sampleRTT(_ r: VirtualDuration) {
     let m = max(r.micros, 1)
+    if config.rtoModel == .rfc6298 {
+      sampleRTTAsRFC6298(m)
+      return
+    }
     let floor = config.minRTO.micros
     let s8: Int64
     if var s = srtt8 {
@@ -201,6 +218,24 @@ extension Connection {
     baseRTO = min(VirtualDuration(micros: (s8 >> 3) + rttvar4), config.maxRTO)
   }
 
+  /// RFC 6298 (2.2)–(2.4) as written: RTTVAR ← ¾·RTTVAR + ¼·|SRTT − R|, SRTT ← ⅞·SRTT + ⅛·R,
+  /// RTO ← SRTT + 4·RTTVAR, then at least `minRTO` (1 s). Kept in the same fixed point
+  /// (SRTT×8, 4·RTTVAR) so the panel reads both models alike.
+  private mutating func sampleRTTAsRFC6298(_ m: Int64) {
+    if let s8 = srtt8 {
+      let s = s8 >> 3
+      // 4·RTTVAR' = 3·RTTVAR + |SRTT − R| = ¾·(4·RTTVAR) + |SRTT − R|
+      rttvar4 = rttvar4 - (rttvar4 >> 2) + abs(s - m)
+      srtt8 = s8 - (s8 >> 3) + m
+    } else {
+      srtt8 = m << 3
+      rttvar4 = m << 1
+    }
+    let s = (srtt8 ?? 0) >> 3
+    let r = max(s + max(rttvar4, 1), config.minRTO.micros)
+    baseRTO = min(VirtualDuration(micros: r), config.maxRTO)
+  }
+
   // MARK: - Synchronized states (§3.10.7.4)
 
   private mutating func synchronizedArrives(_ seg: Segment, now: VirtualTime, _ fx: inout Effects) {
@@ -225,10 +260,12 @@ extension Connection {
       return
     }
     // Simultaneous open: the peer's SYN-ACK reaches our SYN-RECEIVED. It carries the SYN we
-    // already took, so it fails the window test as written; Linux (and Figure 7) take it as the
-    // ACK of our SYN.
+    // already took, so it fails the window test as written (the `rfc9293` profile then drops it
+    // and ACKs, and the peer's answer to that ACK completes the open); Linux (and Figure 7)
+    // take it as the ACK of our SYN.
     let simultaneousSynAck =
-      state == .synReceived && !passive && f.contains(.syn) && f.contains(.ack)
+      config.acceptSimultaneousSynAck && state == .synReceived && !passive && f.contains(.syn)
+      && f.contains(.ack)
       && !f.contains(.rst) && seg.seq + 1 == rcvNxt && seg.ack == sndNxt
 
     // First, check the sequence number.
@@ -398,29 +435,41 @@ extension Connection {
       return false
     }
     let scaledWindow = UInt32(seg.window) << UInt32(sndWScale)
-    if sackOK && !seg.options.sackBlocks.isEmpty { markSacked(seg.options.sackBlocks) }
-    if sndUna < ack {
+    if sackOK && !seg.options.sackBlocks.isEmpty {
+      markSacked(seg.options.sackBlocks, now: now)
+    }
+    // RACK finds losses by time; the hole-by-hole pull of RFC 6582 and RFC 6675 remains for
+    // duplicate-ACK recovery and after a timeout.
+    let pullsHoles = !usesRack || recoveryByTimeout
+    let advanced = sndUna < ack
+    if advanced {
       let wasRecovering = recoveryPoint
       acknowledge(upTo: ack, now: now)
       if let rp = wasRecovering {
         if ack >= rp {
           recoveryPoint = nil
-        } else {
+          recoveryByTimeout = false
+        } else if pullsHoles {
           retransmitHoles(now: now, &fx)  // a partial ACK (RFC 6582)
         }
       }
       if highestSacked.map({ $0 <= sndUna }) ?? false { highestSacked = nil }
+    }
+    // RACK first, so that when it starts recovery the arrival is named for it.
+    if usesRack && !rtxQueue.isEmpty { rackRecover(now: now, &fx) }
+    if advanced {
+      if usesRack && recoveryPoint == nil { scheduleLossProbe(now: now, advancingRTO: true) }
     } else if ack == sndUna && !rtxQueue.isEmpty && seg.payload.isEmpty
       && !seg.flags.contains(.syn) && !seg.flags.contains(.fin) && scaledWindow == sndWnd
     {
       // A duplicate ACK (RFC 5681 §2).
       dupAcks += 1
-      if dupAcks == 3 && recoveryPoint == nil {
+      if dupAcks == 3 && recoveryPoint == nil && !usesRack {
         fx.note(.fastRetransmit)
         enterRecovery(now: now, &fx)
       } else {
         fx.note(.duplicateAck)
-        if recoveryPoint != nil && sackOK { retransmitHoles(now: now, &fx) }
+        if recoveryPoint != nil && sackOK && pullsHoles { retransmitHoles(now: now, &fx) }
       }
     }
     // Window update (§3.10.7.4 fifth): only from a segment not older than the last one used.
@@ -438,7 +487,7 @@ extension Connection {
   }
 
   /// Marks retransmission-queue entries the peer holds (RFC 2018 §5).
-  private mutating func markSacked(_ blocks: [SackBlock]) {
+  private mutating func markSacked(_ blocks: [SackBlock], now: VirtualTime) {
     for b in blocks where sndUna < b.right && b.right <= sndNxt && b.left < b.right {
       // A block usually reappears grown at its right edge: scan only what is new.
       var from = b.left
@@ -447,7 +496,11 @@ extension Connection {
       }
       var i = rtxQueue.firstIndex(atOrAfter: from)
       while i < rtxQueue.endIndex && rtxQueue[i].end <= b.right {
-        if !rtxQueue[i].sacked { rtxQueue[i].sacked = true }
+        if !rtxQueue[i].sacked {
+          rtxQueue[i].sacked = true
+          rtxQueue[i].lost = false
+          if config.lossRecovery == .rack { rackAdvance(rtxQueue[i], now: now) }
+        }
         i += 1
       }
       highestSacked = highestSacked.map { SeqNum.later($0, b.right) } ?? b.right
@@ -503,7 +556,7 @@ extension Connection {
           } else if !ooo.isEmpty {
             ackNow = true
           }
-          scheduleAckForData(now: now)
+          ackForData(length: data.count, pushed: f.contains(.psh), now: now)
         } else {
           fx.note(.outOfOrder)
           ooo.insert(seq: start, data: data, rcvNxt: rcvNxt)
@@ -517,6 +570,7 @@ extension Connection {
     } else if seg.payload.count > 0 && !fin {
       // Everything was a duplicate (or beyond the window).
       fx.note(.duplicateData)
+      enterQuickAckMode()
       ackNow = true
     }
 
@@ -551,30 +605,22 @@ extension Connection {
     }
   }
 
-  /// ACK at once, or delay it (RFC 9293 §3.8.6.3: at most 0.5 s, and every second full segment).
-  private mutating func scheduleAckForData(now: VirtualTime) {
-    guard let delay = config.delayedAck else {
-      ackNow = true
-      return
-    }
-    unackedSegments += 1
-    if unackedSegments >= 2 {
-      ackNow = true
-    } else if delAckDeadline == nil {
-      delAckDeadline = now + delay
-    }
-  }
-
   private mutating func receiveFin(now: VirtualTime, _ fx: inout Effects) {
     finReceived = true
     ooo.finSeq = nil
     rcvNxt += 1
-    // A FIN is acknowledged at once, except that with delayed ACKs on, the passive closer
-    // holds the ACK back as Linux does in its interactive ("pingpong") mode, so that its own
-    // FIN can ride along (the three-segment close).
-    if config.delayedAck != nil && (state == .established || state == .synReceived) {
-      if delAckDeadline == nil { delAckDeadline = now + (config.delayedAck ?? .zero) }
-    } else {
+    // The FIN that makes us the passive closer: Linux (`tcp_fin`) turns interactive mode on,
+    // so its ACK waits up to the ACK timeout (40 ms once data has arrived) for the
+    // application's own FIN to carry it (the three-segment close); with no data received yet
+    // it leaves at once. In FIN-WAIT-1 and FIN-WAIT-2 it is ACKed at once.
+    let passiveClose = state == .established || state == .synReceived
+    switch config.delayedAck {
+    case .linux where passiveClose:
+      pingpong = true
+      ackScheduled = true
+    case .fixed(let delay) where passiveClose:
+      if delAckDeadline == nil { delAckDeadline = now + delay }
+    default:
       ackNow = true
     }
     if config.autoRead && !appClosed && rcvUnread == 0 {

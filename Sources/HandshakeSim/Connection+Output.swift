@@ -56,6 +56,7 @@ extension Connection {
       ackNow = false
       unackedSegments = 0
       delAckDeadline = nil
+      ackSent()
     }
     segmentsSent += 1
     fx.append(.send(seg, socket: socketID, retransmission: retransmission))
@@ -87,10 +88,15 @@ extension Connection {
 
   /// The output routine: sends queued data the peer's window allows, then the FIN once all data
   /// is out (RFC 9293 §3.10.2, §3.10.4), with sender-side silly window avoidance (§3.8.6.2.1).
-  mutating func output(now: VirtualTime, _ fx: inout Effects) {
+  /// New data arms the tail-loss probe afresh, except when the probe itself is sending it.
+  mutating func output(now: VirtualTime, _ fx: inout Effects, probing: Bool = false) {
     switch state {
     case .established, .closeWait, .finWait1, .lastAck, .closing: break
     default: return
+    }
+    let startNxt = sndNxt
+    defer {
+      if sndNxt != startNxt && !probing { scheduleLossProbe(now: now, advancingRTO: false) }
     }
     while finSeq == nil {
       let unsent = unsentBytes
@@ -110,7 +116,9 @@ extension Connection {
       let payload = sendBuffer.bytes(from: sndNxt, count: len)
       let seg = makeSegment(seq: sndNxt, flags: flags, payload: payload, now: now)
       rtxQueue.append(
-        SentSegment(seq: sndNxt, dataLength: len, syn: false, fin: fin, sentAt: now))
+        SentSegment(
+          seq: sndNxt, dataLength: len, syn: false, fin: fin, sentAt: now, psh: flags.contains(.psh)
+        ))
       if timedSeq == nil {
         timedSeq = sndNxt
         timedAt = now
@@ -118,6 +126,7 @@ extension Connection {
       if fin { finSeq = sndNxt + len }
       sndNxt += len + (fin ? 1 : 0)
       emit(seg, &fx)
+      dataSent(now: now)
       armRetransmitIfIdle(now: now)
     }
     if finQueued && finSeq == nil && unsentBytes == 0 {
@@ -148,13 +157,14 @@ extension Connection {
       flags = state == .synSent ? .syn : [.syn, .ack]
     } else {
       flags = .ack
-      if e.dataLength > 0 && e.seq + e.dataLength == sendBuffer.endSeq { flags.insert(.psh) }
+      if e.psh { flags.insert(.psh) }
       if e.fin { flags.insert(.fin) }
     }
     let payload = e.dataLength > 0 ? sendBuffer.bytes(from: e.seq, count: e.dataLength) : []
     let seg = makeSegment(seq: e.seq, flags: flags, payload: payload, now: now)
     rtxQueue[i].transmissions += 1
     rtxQueue[i].sentAt = now
+    rtxQueue[i].lost = false
     retransmissions += 1
     if let t = timedSeq, t >= e.seq && t < e.end { timedSeq = nil }  // Karn's algorithm
     emit(seg, retransmission: true, &fx)
@@ -188,6 +198,8 @@ extension Connection {
   /// Begins loss recovery at SND.NXT and retransmits the first segment not SACKed.
   mutating func enterRecovery(now: VirtualTime, _ fx: inout Effects) {
     recoveryPoint = sndNxt
+    recoveryByTimeout = false
+    lastLossSignal = .duplicateAcks
     for i in rtxQueue.indices { rtxQueue[i].recoveryRetransmitted = false }
     holeCursor = rtxQueue.startIndex
     if let i = rtxQueue.firstIndex(where: { !$0.sacked })

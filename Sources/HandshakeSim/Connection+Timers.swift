@@ -15,6 +15,16 @@ extension Connection {
       setState(.closed, &fx)
       return
     }
+    if let d = reorderDeadline, d <= now {
+      reorderDeadline = nil
+      fx.append(.timer(socket: socketID, .reorder))
+      rackRecover(now: now, &fx)
+    }
+    if let d = lossProbeDeadline, d <= now {
+      lossProbeDeadline = nil
+      fx.append(.timer(socket: socketID, .lossProbe))
+      sendLossProbe(now: now, &fx)
+    }
     if let d = rtxDeadline, d <= now {
       rtxDeadline = nil
       fx.append(.timer(socket: socketID, .retransmission))
@@ -33,6 +43,7 @@ extension Connection {
     if let d = delAckDeadline, d <= now {
       delAckDeadline = nil
       fx.append(.timer(socket: socketID, .delayedAck))
+      delayedAckMissed()
       sendAck(now: now, &fx)
     }
   }
@@ -61,8 +72,10 @@ extension Connection {
     let givingUp: Bool
     switch state {
     case .synSent:
-      let budget = Connection.synBudget(
-        retries: config.synRetries, initialRTO: config.initialRTO, maxRTO: config.maxRTO)
+      let budget =
+        config.synGiveUp
+        ?? Connection.synBudget(
+          retries: config.synRetries, initialRTO: config.initialRTO, maxRTO: config.maxRTO)
       givingUp = now - (firstSynAt ?? now) >= budget
     case .synReceived where passive: givingUp = backoff > config.synAckRetries
     default: givingUp = backoff > config.dataRetries
@@ -89,15 +102,29 @@ extension Connection {
     if state == .synSent || state == .synReceived { synRetransmitted = true }
     timedSeq = nil
     dupAcks = 0
+    lossProbeDeadline = nil
+    reorderDeadline = nil
+    tlpHighSeq = nil
     if state.isSynchronized && !(state == .synReceived) {
       // Loss recovery from the first hole; partial ACKs will pull the rest (RFC 6582).
       recoveryPoint = sndNxt
-      for i in rtxQueue.indices { rtxQueue[i].recoveryRetransmitted = false }
+      recoveryByTimeout = true
+      lastLossSignal = .timeout
+      for i in rtxQueue.indices {
+        rtxQueue[i].recoveryRetransmitted = false
+        rtxQueue[i].lost = false
+      }
     }
     holeCursor = rtxQueue.startIndex
     let i = rtxQueue.firstIndex(where: { !$0.sacked }) ?? rtxQueue.startIndex
     rtxQueue[i].recoveryRetransmitted = true
     retransmit(i, now: now, &fx)
     rtxDeadline = now + rto
+    // RFC 9293's R2 for a SYN (MUST-23): the last try ends when the give-up time comes.
+    if state == .synSent, let g = config.synGiveUp, let first = firstSynAt,
+      let d = rtxDeadline, first + g < d
+    {
+      rtxDeadline = first + g
+    }
   }
 }

@@ -73,6 +73,15 @@ extension Connection {
     readDigest.add(pendingRead.prefix(n))
     pendingRead.removeFirst(min(n, pendingRead.count))
     tell(.recv, .ok, bytes: n, &fx)
+    // Linux's tcp_cleanup_rbuf: an ACK still owed leaves now if more than a segment waits for
+    // it, or the read emptied the buffer after a small pushed segment.
+    if config.delayedAck == .linux && ackScheduled && state.isSynchronized
+      && (rcvNxt - rcvWup > rcvMSSEstimate
+        || (rcvUnread == 0 && (ackPushed2 || (ackPushed && !pingpong))))
+    {
+      sendAck(now: now, &fx)
+      return
+    }
     // Receiver-side silly window avoidance (§3.8.6.2.2): announce the opened window once it has
     // grown by a full segment or half the buffer.
     let grown = Int(rcvWnd) - Int(before)

@@ -95,6 +95,25 @@ struct Connection: Sendable {
   var highestSacked: SeqNum? = nil
   /// The SACK blocks of the last ACK, so a block that only grew is not scanned again.
   var lastSackBlocks: [SackBlock] = []
+  /// Recovery began at a retransmission timeout (Linux's Loss state): partial ACKs pull the
+  /// holes one by one, as RACK's marks would after every segment was marked lost.
+  var recoveryByTimeout = false
+
+  // RACK-TLP (RFC 8985), as Linux keeps it in `tp->rack` and `tp->tlp_high_seq`.
+  /// When the most recently sent segment known to be delivered was sent, and its end.
+  var rackXmitAt: VirtualTime? = nil
+  var rackEndSeq = SeqNum(0)
+  /// The round-trip time that segment took, in microseconds.
+  var rackRTT: Int64 = 0
+  /// The reference segment was a retransmission (so segments after it in sequence order may
+  /// have been sent before it).
+  var rackReferenceResent = false
+  /// The smallest RTT seen (Linux keeps a windowed minimum; runs here are short).
+  var minRTT: Int64? = nil
+  /// SND.NXT when a tail-loss probe was sent; no other probe until it is acknowledged.
+  var tlpHighSeq: SeqNum? = nil
+  /// The loss rule that fired last, for the panel.
+  var lastLossSignal: LossSignal? = nil
 
   // Receive side.
   var ooo = ReassemblyQueue()
@@ -102,12 +121,31 @@ struct Connection: Sendable {
   var unackedSegments = 0
   /// An ACK is owed and not yet sent in this event.
   var ackNow = false
+  /// Linux's delayed-ACK engine (`icsk_ack`): the ACK timeout in force (zero until the first
+  /// data arrives), ACKs left in quick-ACK mode, interactive mode, when data last arrived, the
+  /// receiver's estimate of the peer's segment size, whether a small pushed segment waits, and
+  /// RCV.NXT as of the last ACK sent (`rcv_wup`).
+  var ato = VirtualDuration.zero
+  var quickAcks = 0
+  var pingpong = false
+  var lastReceivedAt = VirtualTime.zero
+  var rcvMSSEstimate = 536
+  var ackPushed = false
+  var ackPushed2 = false
+  var rcvWup = SeqNum(0)
+  /// An ACK is owed (Linux's ICSK_ACK_SCHED); `ackNow` says it leaves in this event.
+  var ackScheduled = false
+  var lastSegmentSize = 0
 
   // Timers, as deadlines on the virtual clock.
   var rtxDeadline: VirtualTime? = nil
   var persistDeadline: VirtualTime? = nil
   var persistBackoff = 0
   var delAckDeadline: VirtualTime? = nil
+  /// RACK's reordering timer and the tail-loss probe (Linux's ICSK_TIME_REO_TIMEOUT and
+  /// ICSK_TIME_LOSS_PROBE).
+  var reorderDeadline: VirtualTime? = nil
+  var lossProbeDeadline: VirtualTime? = nil
   var timeWaitDeadline: VirtualTime? = nil
   var finWait2Deadline: VirtualTime? = nil
 
@@ -162,6 +200,7 @@ struct Connection: Sendable {
     sendBuffer = SendBuffer(baseSeq: iss + 1)
     baseRTO = config.initialRTO
     self.tsOffset = tsOffset
+    rcvMSSEstimate = max(88, min(Int(config.mss), config.receiveBuffer / 2, 536))
   }
 
   /// RCV.WND: free space in the receive buffer.
@@ -185,6 +224,8 @@ struct Connection: Sendable {
     var d = rtxDeadline
     if let t = persistDeadline, d.map({ t < $0 }) ?? true { d = t }
     if let t = delAckDeadline, d.map({ t < $0 }) ?? true { d = t }
+    if let t = reorderDeadline, d.map({ t < $0 }) ?? true { d = t }
+    if let t = lossProbeDeadline, d.map({ t < $0 }) ?? true { d = t }
     if let t = timeWaitDeadline, d.map({ t < $0 }) ?? true { d = t }
     if let t = finWait2Deadline, d.map({ t < $0 }) ?? true { d = t }
     return d
@@ -200,6 +241,8 @@ struct Connection: Sendable {
       rtxDeadline = nil
       persistDeadline = nil
       delAckDeadline = nil
+      reorderDeadline = nil
+      lossProbeDeadline = nil
       timeWaitDeadline = nil
       finWait2Deadline = nil
       fx.append(.closed(conn: index))

@@ -29,10 +29,14 @@ struct SentSegment: Sendable {
   var syn: Bool
   var fin: Bool
   var sentAt: VirtualTime
+  /// It carried PSH: a retransmission carries it again, as Linux resends the same skb.
+  var psh = false
   var transmissions = 1
   var sacked = false
   /// Retransmitted during the current loss recovery (so it is not sent twice in one episode).
   var recoveryRetransmitted = false
+  /// RACK marked it lost and it has not been sent again since.
+  var lost = false
 
   var end: SeqNum { seq + dataLength + (syn ? 1 : 0) + (fin ? 1 : 0) }
 }

@@ -51,12 +51,17 @@ extension Connection {
       sndMSS: sndMSS, windowScaleOK: wsOK, sndWScale: sndWScale, rcvWScale: rcvWScale,
       sackOK: sackOK, timestampsOK: tsOK, rto: rto, srtt: srtt.map { VirtualDuration(micros: $0) },
       timers: TimerSnapshot(
-        retransmission: rtxDeadline, persist: persistDeadline, delayedAck: delAckDeadline,
-        timeWait: timeWaitDeadline, finWait2: finWait2Deadline),
+        // Linux has one retransmit timer: while the tail-loss probe holds it, the RTO is not
+        // running (it is armed afresh when the probe goes), so the panel shows the probe alone.
+        retransmission: lossProbeDeadline == nil ? rtxDeadline : nil, persist: persistDeadline,
+        delayedAck: delAckDeadline,
+        timeWait: timeWaitDeadline, finWait2: finWait2Deadline, reorder: reorderDeadline,
+        lossProbe: lossProbeDeadline),
       unsentBytes: unsentBytes, bytesInFlight: max(0, sndNxt - sndUna), unreadBytes: rcvUnread,
       outOfOrderBytes: ooo.byteCount, sackedSegments: rtxQueue.sackedCount,
       bytesWritten: bytesWritten, bytesAcked: bytesAcked, bytesReceived: bytesReceived,
-      bytesRead: bytesRead, retransmissions: retransmissions, wasEstablished: wasEstablished,
+      bytesRead: bytesRead, retransmissions: retransmissions, lossSignal: lastLossSignal,
+      profile: config.profile, wasEstablished: wasEstablished,
       finSent: finSeq != nil,
       finReceived: finReceived, error: pendingError, writeDigest: writeDigest,
       readDigest: readDigest)

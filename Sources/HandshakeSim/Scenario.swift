@@ -247,7 +247,10 @@ public enum HostSetting: Hashable, Sendable {
   case sack(Bool)
   case timestamps(Bool)
   case msl(VirtualDuration)
-  case delayedAck(VirtualDuration?)
+  case delayedAck(DelayedAckPolicy)
+  case lossRecovery(LossRecovery)
+  /// Every default on which Linux and RFC 9293 differ, at once.
+  case profile(TCPProfile)
   /// Extra delay on what the host sends.
   case sendDelay(VirtualDuration)
 
@@ -265,6 +268,8 @@ public enum HostSetting: Hashable, Sendable {
     case .timestamps(let b): c.timestamps = b
     case .msl(let d): c.msl = d
     case .delayedAck(let d): c.delayedAck = d
+    case .lossRecovery(let r): c.lossRecovery = r
+    case .profile(let p): c.apply(p)
     case .sendDelay(let d): c.sendDelay = d
     }
   }

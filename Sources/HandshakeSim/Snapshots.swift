@@ -5,6 +5,8 @@ public struct TimerSnapshot: Hashable, Sendable {
   public var delayedAck: VirtualTime?
   public var timeWait: VirtualTime?
   public var finWait2: VirtualTime?
+  public var reorder: VirtualTime? = nil
+  public var lossProbe: VirtualTime? = nil
 
   /// Running timers, in display order, with their deadlines.
   public var running: [(TimerKind, VirtualTime)] {
@@ -12,6 +14,8 @@ public struct TimerSnapshot: Hashable, Sendable {
     if let t = retransmission { r.append((.retransmission, t)) }
     if let t = persist { r.append((.persist, t)) }
     if let t = delayedAck { r.append((.delayedAck, t)) }
+    if let t = lossProbe { r.append((.lossProbe, t)) }
+    if let t = reorder { r.append((.reorder, t)) }
     if let t = timeWait { r.append((.timeWait, t)) }
     if let t = finWait2 { r.append((.finWait2, t)) }
     return r
@@ -59,6 +63,10 @@ public struct ConnectionSnapshot: Hashable, Sendable {
   public var bytesReceived: Int
   public var bytesRead: Int
   public var retransmissions: Int
+  /// The rule that last found a segment lost (nil: none has fired).
+  public var lossSignal: LossSignal? = nil
+  /// The set of defaults this side runs (nil when unknown, as for a capture).
+  public var profile: TCPProfile? = nil
   /// Reached ESTABLISHED at some point.
   public var wasEstablished: Bool
   public var finSent: Bool

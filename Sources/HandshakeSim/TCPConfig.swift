@@ -16,6 +16,42 @@ public enum ResetStyle: String, Hashable, Sendable {
   case linux
 }
 
+/// When the receiver ACKs data (RFC 9293 §3.8.6.3 leaves room; Linux fills it its own way).
+public enum DelayedAckPolicy: Hashable, Sendable {
+  /// Linux: quick-ACK mode at the start (the first 16 segments ACKed at once), then ACKs
+  /// delayed up to 40 ms (`TCP_DELACK_MIN`) unless more than one full segment waits; the ACK of
+  /// a FIN that takes the connection to CLOSE-WAIT delayed (interactive "pingpong" mode), as is
+  /// every ACK once the application answers within 40 ms of what it received.
+  case linux
+  /// Every segment ACKed at once.
+  case off
+  /// A fixed delay for a lone segment, every second full segment ACKed at once.
+  case fixed(VirtualDuration)
+}
+
+/// How a sender finds a lost segment before its retransmission timer would.
+public enum LossRecovery: String, Hashable, Sendable {
+  /// RFC 8985 RACK-TLP, Linux's default: a segment is lost once one sent after it was
+  /// delivered and a reordering window has passed; a tail loss is found by a probe.
+  case rack
+  /// RFC 5681: the third duplicate ACK.
+  case duplicateAcks = "dupacks"
+}
+
+/// A whole set of defaults: today's Linux, or RFC 9293 read as written.
+public enum TCPProfile: String, Hashable, Sendable, CaseIterable {
+  case linux
+  case rfc9293
+}
+
+/// How the retransmission timeout follows the round-trip time.
+public enum RTOModel: String, Hashable, Sendable {
+  /// Linux's `tcp_rtt_estimator`: SRTT + max(4·RTTVAR, 200 ms).
+  case linux
+  /// RFC 6298 (2.2)–(2.4): SRTT + 4·RTTVAR, raised to at least `minRTO` (1 s).
+  case rfc6298
+}
+
 /// The settings of one host's TCP. Defaults follow Linux where it picks a value the RFCs leave
 /// open; each field names where the value comes from.
 public struct TCPConfig: Hashable, Sendable {
@@ -51,8 +87,21 @@ public struct TCPConfig: Hashable, Sendable {
   public var msl: VirtualDuration = .seconds(30)
   /// How long an orphaned FIN-WAIT-2 connection lingers (`tcp_fin_timeout`; RFC 9293 has none).
   public var finTimeout: VirtualDuration = .seconds(60)
-  /// Delayed-ACK timeout; nil acknowledges every segment at once.
-  public var delayedAck: VirtualDuration? = nil
+  /// When data and FINs are acknowledged: as Linux does (the default), at once, or after a
+  /// fixed delay.
+  public var delayedAck: DelayedAckPolicy = .linux
+  /// How losses are found before the RTO.
+  public var lossRecovery: LossRecovery = .rack
+  /// How the RTO follows the RTT.
+  public var rtoModel: RTOModel = .linux
+  /// The profile these defaults came from (shown on the panel).
+  public var profile: TCPProfile = .linux
+  /// An active open gives up once this much time has passed, instead of Linux's budget from
+  /// `synRetries` (RFC 9293 MUST-23: at least 3 minutes).
+  public var synGiveUp: VirtualDuration? = nil
+  /// A simultaneous open's SYN-ACK is taken in SYN-RECEIVED as the ACK of our SYN (Linux); RFC
+  /// 9293 read literally drops it for its sequence number and answers with an ACK.
+  public var acceptSimultaneousSynAck: Bool = true
   /// Extra one-way delay on every segment this host sends, on top of the link's latency.
   public var sendDelay: VirtualDuration = .zero
   /// Listen backlog: the bound on the SYN queue and on the accept queue.
@@ -73,6 +122,45 @@ public struct TCPConfig: Hashable, Sendable {
   public var synAckOnDuplicateSyn: Bool = true
 
   public init() {}
+
+  /// The defaults of a profile. `linux` is `TCPConfig()`; `rfc9293` is the RFC as written where
+  /// Linux differs: an RTO of at least 1 s (RFC 6298), the SYN's RTO doubling from the first
+  /// timeout and connect() trying for 3 minutes, MSL 2 minutes (TIME-WAIT 4), a lone segment's
+  /// ACK delayed 200 ms, a reset on abort without ACK (`<SEQ=SND.NXT><CTL=RST>`), a retransmitted
+  /// SYN in SYN-RECEIVED answered with an ACK, a simultaneous open's SYN-ACK dropped by the
+  /// window test, and the third duplicate ACK as the loss signal.
+  public init(profile: TCPProfile) {
+    self.init()
+    apply(profile)
+  }
+
+  /// Sets every default on which the profiles differ to `profile`'s, leaving the rest (MSS,
+  /// windows, options, backlog, ISN, the application's habits) as they are.
+  public mutating func apply(_ profile: TCPProfile) {
+    let d = TCPConfig()
+    self.profile = profile
+    rtoModel = d.rtoModel
+    minRTO = d.minRTO
+    synLinearTimeouts = d.synLinearTimeouts
+    synGiveUp = d.synGiveUp
+    msl = d.msl
+    delayedAck = d.delayedAck
+    resetStyle = d.resetStyle
+    synAckOnDuplicateSyn = d.synAckOnDuplicateSyn
+    acceptSimultaneousSynAck = d.acceptSimultaneousSynAck
+    lossRecovery = d.lossRecovery
+    guard profile == .rfc9293 else { return }
+    rtoModel = .rfc6298
+    minRTO = .seconds(1)
+    synLinearTimeouts = 0
+    synGiveUp = .seconds(180)
+    msl = .seconds(120)
+    delayedAck = .fixed(.millis(200))
+    resetStyle = .rfc
+    synAckOnDuplicateSyn = false
+    acceptSimultaneousSynAck = false
+    lossRecovery = .duplicateAcks
+  }
 
   /// TIME-WAIT's length.
   public var timeWaitDuration: VirtualDuration { msl * 2 }

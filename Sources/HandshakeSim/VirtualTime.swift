@@ -54,6 +54,10 @@ public struct VirtualDuration: Hashable, Comparable, Sendable, CustomStringConve
         ? Int64.max : lhs.micros * rhs)
   }
 
+  public static func / (lhs: VirtualDuration, rhs: Int64) -> VirtualDuration {
+    VirtualDuration(micros: rhs == 0 ? lhs.micros : lhs.micros / rhs)
+  }
+
   public var seconds: Double { Double(micros) / 1_000_000 }
 
   /// Seconds with six decimals, e.g. "0.010000".

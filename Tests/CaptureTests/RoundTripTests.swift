@@ -42,15 +42,17 @@ struct ExplanationTests {
       .map(\.what)
   }
 
-  @Test("lost SYNs as Linux resends them: five 1 s apart, then 2 s; then the data's 3 s RTO")
+  @Test(
+    "lost SYNs as Linux resends them: five 1 s apart, then 2 s; then the data's tail-loss probe after 1 s"
+  )
   func lostSyn() throws {
     let gaps = try observations("lost-syn", .sender).compactMap { o -> Int64? in
       if case .retransmission(_, _, let after) = o { return after.micros }
       return nil
     }
     // The tracker measures from the first copy: 1, 2, 3, 4, 5 s, then 7 s (the first doubled
-    // RTO); then the data segment's 3 s RTO.
-    #expect(gaps == [1_000_000, 2_000_000, 3_000_000, 4_000_000, 5_000_000, 7_000_000, 3_000_000])
+    // RTO); then the data segment's probe, 1 s (no RTT sample) before its 3 s RTO.
+    #expect(gaps == [1_000_000, 2_000_000, 3_000_000, 4_000_000, 5_000_000, 7_000_000, 1_000_000])
   }
 
   @Test("a lost data segment at the receiver: out of order, duplicate ACKs, the fast retransmit")

@@ -11,21 +11,21 @@ struct EndToEndTests {
   func stepping() throws {
     let t = try Tmux()
     try t.startBinary()
-    try t.wait(for: "step 0/18")
+    try t.wait(for: "step 0/19")
     // Step 2 asks a question: the third → reveals its answer, the fourth goes on.
     try t.keys("Right", "Right", "Right")
     try t.wait(for: "The answer is 2.")
     try t.keys("Right")
-    try t.wait(for: "step 3/18")
+    try t.wait(for: "step 3/19")
     let s = try t.wait(for: "SYN seq=0 ━")  // once the arrow has flown across
-    #expect(s.contains("step 3/18"))
+    #expect(s.contains("step 3/19"))
     #expect(s.contains("SYN-RECEIVED"))
     try t.keys("Left")
-    try t.wait(for: "step 2/18")
+    try t.wait(for: "step 2/19")
     try t.keys("End")
-    try t.wait(for: "step 18/18")
+    try t.wait(for: "step 19/19")
     try t.keys("1", "2", "Enter")
-    try t.wait(for: "step 12/18")
+    try t.wait(for: "step 12/19")
     try t.keys("q")
     try t.wait(for: "EXIT=0")
   }
@@ -34,7 +34,7 @@ struct EndToEndTests {
   func picker() throws {
     let t = try Tmux()
     try t.startBinary()
-    try t.wait(for: "step 0/18")
+    try t.wait(for: "step 0/19")
     try t.keys("L")
     try t.wait(for: "Lessons")
     try t.keys("Down", "Down", "Down", "Enter")
@@ -47,13 +47,13 @@ struct EndToEndTests {
   func resize() throws {
     let t = try Tmux()
     try t.startBinary()
-    try t.wait(for: "step 0/18")
+    try t.wait(for: "step 0/19")
     try t.keys("Right", "Right")
     try t.resize(60, 20)
     try t.wait(for: "at least 80×24")
     try t.resize(10, 3)
     try t.resize(120, 40)
-    let s = try t.wait(for: "step 2/18")
+    let s = try t.wait(for: "step 2/19")
     #expect(s.contains("SYN-SENT"))
     try t.keys("q")
     try t.wait(for: "EXIT=0")
@@ -63,7 +63,7 @@ struct EndToEndTests {
   func quitRestores() throws {
     let t = try Tmux()
     try t.startBinary()
-    try t.wait(for: "step 0/18")
+    try t.wait(for: "step 0/19")
     try t.keys("s")
     try t.wait(for: "RFC 9293 state diagram")
     try t.keys("Escape", "q")
@@ -83,7 +83,7 @@ struct EndToEndTests {
     // Swift's crash reporter on, as it is by default, but not waiting for a key: its handler
     // runs after ours and returns, and the program must still end.
     try t.startBinary("", environment: "SWIFT_BACKTRACE=enable=yes,interactive=no")
-    try t.wait(for: "step 0/18")
+    try t.wait(for: "step 0/19")
     let pid = try #require(try t.childPID())
     kill(pid, signal)
     try t.wait(for: "EXIT=" + status)
@@ -98,7 +98,7 @@ struct EndToEndTests {
     try t.wait(for: "READY>")
     let d = t.dir.path
     try t.keys("stty -g > \(d)/before; \(Tmux.binary)", "Enter")
-    try t.wait(for: "step 0/18")
+    try t.wait(for: "step 0/19")
     try t.keys("Right", "C-c")
     // An interactive shell drops the rest of a line whose job died of SIGINT; ask it afresh.
     try t.waitForPrompt(2)
@@ -114,7 +114,7 @@ struct EndToEndTests {
     try t.startBinary("play syn-flood --lang ko --theme projector")
     try t.wait(for: "SYN 플러드와 SYN 쿠키")
     try t.keys("Right", "Right")
-    try t.wait(for: "2/61단계")
+    try t.wait(for: "2/59단계")
     try t.keys("q")
     try t.wait(for: "EXIT=0")
   }
@@ -153,13 +153,13 @@ struct EndToEndTests {
     try t.wait(for: "READY>")
     let d = t.dir.path
     try t.keys("stty -g > \(d)/before; \(Tmux.binary) 2> \(d)/err", "Enter")
-    try t.wait(for: "step 0/18")
+    try t.wait(for: "step 0/19")
     try t.keys("C-z")
     try t.wait(for: "Stopped")
     try t.keys("fg", "Enter")
-    try t.wait(for: "step 0/18")
+    try t.wait(for: "step 0/19")
     try t.keys("Right")
-    try t.wait(for: "step 1/18")
+    try t.wait(for: "step 1/19")
     if let err = try? String(contentsOf: t.dir.appendingPathComponent("err"), encoding: .utf8),
       !err.isEmpty
     {
@@ -184,10 +184,10 @@ struct TerminalFindingsTests {
   func ctrlS() throws {
     let t = try Tmux()
     try t.startBinary()
-    try t.wait(for: "step 0/18")
+    try t.wait(for: "step 0/19")
     try t.keys("C-s")
     try t.keys("Right")
-    try t.wait(for: "step 1/18")
+    try t.wait(for: "step 1/19")
     try t.keys("q")
     try t.wait(for: "EXIT=0")
     let (before, after) = try t.sttyBeforeAndAfter()
@@ -202,14 +202,14 @@ struct TerminalFindingsTests {
     try t.wait(for: "READY>")
     let d = t.dir.path
     try t.keys("stty -g > \(d)/before; \(Tmux.binary)", "Enter")
-    try t.wait(for: "step 0/18")
+    try t.wait(for: "step 0/19")
     let pid = try #require(try t.childPID())
     kill(pid, SIGSTOP)
     try t.wait(for: "Stopped")
     try t.keys("fg", "Enter")
-    try t.wait(until: { !$0.contains("Stopped") && $0.contains("step 0/18") }, "a redrawn screen")
+    try t.wait(until: { !$0.contains("Stopped") && $0.contains("step 0/19") }, "a redrawn screen")
     try t.keys("Right")
-    try t.wait(for: "step 1/18")
+    try t.wait(for: "step 1/19")
     try t.keys("q")
     // The shell's "Stopped" and "fg" were written on the alternate screen, which is gone now.
     try t.waitForPrompt(2)
@@ -243,13 +243,13 @@ struct TerminalFindingsTests {
   func ascii() throws {
     let t = try Tmux()
     try t.startBinary("--ascii --lang ko")
-    try t.wait(for: "step 0/18")
+    try t.wait(for: "step 0/19")
     try t.keys("Right", "Right", "Right", "Right")
-    let s = try t.wait(for: "step 3/18")
+    let s = try t.wait(for: "step 3/19")
     let body = s.components(separatedBy: "EXIT=").first ?? s
     #expect(body.unicodeScalars.allSatisfy { $0.value < 0x80 }, "\(body)")
     #expect(body.contains("+") && body.contains("|") && body.contains("-"))
-    #expect(body.contains("step 3/18"), "English, since Hangul cannot be drawn")
+    #expect(body.contains("step 3/19"), "English, since Hangul cannot be drawn")
     try t.keys("q")
     try t.wait(for: "EXIT=0")
   }
@@ -294,7 +294,7 @@ struct ClassroomEndToEndTests {
   func voteAndReveal() throws {
     let t = try Tmux()
     try t.startBinary("--theme projector-light", width: 80, height: 24)
-    try t.wait(for: "step 0/18")
+    try t.wait(for: "step 0/19")
     try t.keys("Right", "Right")
     try t.wait(for: "Mark a choice with 1–4")
     try t.keys("1")
@@ -305,7 +305,7 @@ struct ClassroomEndToEndTests {
     let s = try t.wait(for: "Not quite: the answer is 2.")
     #expect(s.contains("✓ 2) 1") && s.contains("✗ 3) 2"))
     try t.keys("Escape", "Escape", "Right")
-    try t.wait(for: "step 3/18")
+    try t.wait(for: "step 3/19")
     try t.keys("q")
     try t.wait(for: "EXIT=0")
   }
@@ -315,7 +315,7 @@ struct ClassroomEndToEndTests {
     let t = try Tmux()
     let log = t.dir.appendingPathComponent("answers.jsonl").path
     try t.startBinary("--quiz --quiz-log \(log) --absolute --lang ko", width: 100, height: 30)
-    try t.wait(for: "0/18단계")
+    try t.wait(for: "0/19단계")
     try t.keys("Right", "Right")
     try t.wait(for: "1–4 답하기")
     try t.keys("Right")
@@ -343,9 +343,9 @@ struct WhatIfEndToEndTests {
     let t = try Tmux()
     let file = t.dir.appendingPathComponent("branch.yaml").path
     try t.startBinary("--theme projector", width: 100, height: 30)
-    try t.wait(for: "step 0/18")
+    try t.wait(for: "step 0/19")
     try t.keys("g", "4", "Enter")
-    try t.wait(for: "step 4/18")
+    try t.wait(for: "step 4/19")
     try t.keys("w")
     try t.wait(for: "This segment: SYN,ACK seq=0 ack=1 from server")
     try t.keys("Enter")

@@ -49,11 +49,11 @@ struct ViewTests {
     AppFixture.press([.char("3"), .enter], &m)
     let top = AppView.render(m).lines[0]
     #expect(top.contains("A normal connection"))
-    #expect(top.contains("step 3/18"))
+    #expect(top.contains("step 3/19"))
     #expect(top.contains("t = 0.110 s"))
     #expect(top.hasSuffix("EN "))
     m.language = .ko
-    #expect(AppView.render(m).lines[0].contains("3/18단계"))
+    #expect(AppView.render(m).lines[0].contains("3/19단계"))
   }
 
   @Test("the panels show the state and the variables, with the changes marked")

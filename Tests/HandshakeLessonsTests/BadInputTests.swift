@@ -178,4 +178,21 @@ struct BadInputTests {
     expectLoadError("", line: 1, column: 1, "the file is empty")
     expectLoadError(Self.base + "\nid: again\n", line: 12, column: 1, "the key 'id' appears twice")
   }
+
+  @Test("profile: a wrong word is named; the profile comes first and other keys override it")
+  func profiles() throws {
+    expectLoadError(
+      Self.base.replacingOccurrences(of: "port: 80, isn: 2}", with: "port: 80, profile: bsd}"),
+      line: 6, column: 63, "expected a profile (linux or rfc9293), found 'bsd'")
+    expectLoadError(
+      Self.base.replacingOccurrences(
+        of: "port: 80, isn: 2}", with: "port: 80, delayed_ack: sometimes}"),
+      line: 6, column: 67, "expected linux, off or a delayed-ACK time")
+    let text = Self.base.replacingOccurrences(
+      of: "port: 80, isn: 2}", with: "port: 80, msl: 30s, profile: rfc9293, delayed_ack: off}")
+    let lesson = try LessonLoader.load(text: text, file: "ok.yaml")
+    let c = try #require(lesson.scenario.hosts[1].tcpConfig)
+    #expect(c.profile == .rfc9293 && c.minRTO == .seconds(1) && c.lossRecovery == .duplicateAcks)
+    #expect(c.msl == .seconds(30) && c.delayedAck == .off)
+  }
 }

@@ -10,10 +10,10 @@ import Testing
 struct BuiltinLessonTests {
   static let expectedIDs = [
     "normal", "reset-refused", "reset-abort", "syn-flood", "half-close", "time-wait", "options",
-    "simultaneous-open", "simultaneous-close", "lost-syn",
+    "simultaneous-open", "simultaneous-close", "lost-syn", "rfc-vs-linux",
   ]
 
-  @Test("the ten lessons are built in, in order")
+  @Test("the eleven lessons are built in, in order")
   func tenLessons() throws {
     let lib = try LessonLibrary.builtIn()
     #expect(lib.lessons.map(\.id) == Self.expectedIDs)
@@ -84,7 +84,7 @@ struct BuiltinLessonTests {
     try text.write(to: dir.appendingPathComponent("mine.yaml"), atomically: true, encoding: .utf8)
     var lib = try LessonLibrary.builtIn()
     try lib.add(directory: dir.path)
-    #expect(lib.lessons.count == 11)
+    #expect(lib.lessons.count == 12)
     #expect(lib.lesson(id: "my-normal") != nil)
   }
 }

@@ -92,7 +92,7 @@ struct WhatIfTests {
     #expect(throws: WhatIfRefusal("whatif_refuse_no_segment", ["n": "0"])) {
       try WhatIf(.drop, step: 0).resolve(on: run)
     }
-    #expect(throws: WhatIfRefusal("whatif_refuse_step", ["n": "999", "last": "18"])) {
+    #expect(throws: WhatIfRefusal("whatif_refuse_step", ["n": "999", "last": "19"])) {
       try WhatIf(.drop, step: 999).resolve(on: run)
     }
     #expect(throws: WhatIfRefusal("whatif_refuse_no_connection", ["host": "client"])) {

@@ -74,7 +74,7 @@ struct HandshakeTests {
     "three-segment close: FIN with the ACK of our FIN goes straight to TIME-WAIT (§3.10.7.4 eighth)"
   )
   func threeSegmentClose() {
-    let s = Fixture.normal(server: Fixture.server { $0.delayedAck = .millis(40) })
+    let s = Fixture.normal(server: Fixture.server { $0.delayedAck = .fixed(.millis(40)) })
     var sc = s
     sc.script[5] = ScriptEntry(
       Fixture.after(.state, host: 1, state: .closeWait, delay: 10), host: 1, .close)
@@ -154,7 +154,8 @@ struct HandshakeTests {
   @Test("every recorded transition is an edge of the RFC 9293 state diagram (§3.3.2)")
   func transitionsAreEdges() {
     for s in [
-      Fixture.normal(), Fixture.normal(client: Fixture.client { $0.delayedAck = .millis(40) }),
+      Fixture.normal(),
+      Fixture.normal(client: Fixture.client { $0.delayedAck = .fixed(.millis(40)) }),
     ] {
       let tl = Simulation.run(s)
       for r in tl.records {

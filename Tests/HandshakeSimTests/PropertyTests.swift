@@ -14,10 +14,12 @@ struct PropertyTests {
       jitter: .millis(Int64(pick(20))), loss: Double(pick(100)) / 1000,
       duplicate: Double(pick(50)) / 1000, reorder: Double(pick(50)) / 1000)
     let configure: (inout TCPConfig) -> Void = { c in
+      if g.next() % 4 == 0 { c.apply(.rfc9293) }
+      c.lossRecovery = g.next() % 3 == 0 ? .duplicateAcks : .rack
       c.sack = g.next() % 2 == 0
       c.timestamps = g.next() % 2 == 0
       c.windowScale = g.next() % 2 == 0 ? UInt8(g.next() % 8) : nil
-      c.delayedAck = g.next() % 3 == 0 ? .millis(40) : nil
+      c.delayedAck = [.linux, .off, .fixed(.millis(40))][Int(g.next() % 3)]
       c.receiveBuffer = [8192, 65535, 262_144][Int(g.next() % 3)]
       c.mss = [536, 1000, 1460][Int(g.next() % 3)]
     }

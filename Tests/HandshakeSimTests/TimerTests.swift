@@ -65,8 +65,9 @@ struct TimerTests {
       FaultRule(.drop, from: 0, flags: .syn, nth: 1),
       FaultRule(.drop, from: 0, hasData: true, nth: 1),
     ])
+    // The timer alone: no tail-loss probe (which Linux would send after 1 s, with no RTT).
     let s = Scenario(
-      hosts: [Fixture.client(), Fixture.server()], link: link,
+      hosts: [Fixture.client { $0.lossRecovery = .duplicateAcks }, Fixture.server()], link: link,
       script: Fixture.open + [
         ScriptEntry(Fixture.after(.state, host: 0, state: .established), host: 0, .send(.count(10)))
       ])
@@ -146,8 +147,9 @@ struct TimerTests {
     arguments: [(10, 220), (150, 900)] as [(Int64, Int64)])
   func rtoFromFirstSample(oneWayMillis: Int64, expectedMillis: Int64) throws {
     let latency = VirtualDuration.millis(oneWayMillis)
+    // The timer alone: no tail-loss probe before it.
     let s = Scenario(
-      hosts: [Fixture.client(), Fixture.server()],
+      hosts: [Fixture.client { $0.lossRecovery = .duplicateAcks }, Fixture.server()],
       link: LinkSpec(
         leftToRight: latency, rightToLeft: latency,
         faults: [FaultRule(.drop, from: 0, hasData: true, nth: 1)]),
