@@ -125,6 +125,7 @@ extension Connection {
       }
       if fin { finSeq = sndNxt + len }
       sndNxt += len + (fin ? 1 : 0)
+      rackSentCopy(end: sndNxt, at: now)
       emit(seg, &fx)
       dataSent(now: now)
       armRetransmitIfIdle(now: now)
@@ -134,6 +135,7 @@ extension Connection {
       rtxQueue.append(SentSegment(seq: sndNxt, dataLength: 0, syn: false, fin: true, sentAt: now))
       finSeq = sndNxt
       sndNxt += 1
+      rackSentCopy(end: sndNxt, at: now)
       emit(seg, &fx)
       armRetransmitIfIdle(now: now)
     }
@@ -165,6 +167,7 @@ extension Connection {
     rtxQueue[i].transmissions += 1
     rtxQueue[i].sentAt = now
     rtxQueue[i].lost = false
+    rackSentCopy(end: e.end, at: now)
     retransmissions += 1
     if let t = timedSeq, t >= e.seq && t < e.end { timedSeq = nil }  // Karn's algorithm
     emit(seg, retransmission: true, &fx)

@@ -9,6 +9,16 @@ extension Connection {
 
   static let timeoutMin = VirtualDuration.millis(2)  // TCP_TIMEOUT_MIN: two jiffies at HZ=1000
 
+  /// Remembers a copy that has just left, in the order sent.
+  mutating func rackSentCopy(end: SeqNum, at now: VirtualTime) {
+    guard config.lossRecovery == .rack else { return }
+    if rtxQueue.count <= 1 && rackSentHead > 0 {
+      rackSent.removeAll(keepingCapacity: true)
+      rackSentHead = 0
+    }
+    rackSent.append(RackCandidate(end: end, sentAt: now))
+  }
+
   /// A segment was just delivered (cumulatively ACKed or SACKed): it becomes RACK's reference
   /// if it was sent later than the current one (`tcp_rack_advance`).
   mutating func rackAdvance(_ e: SentSegment, now: VirtualTime) {
@@ -27,7 +37,7 @@ extension Connection {
     }
     rackXmitAt = e.sentAt
     rackEndSeq = e.end
-    rackReferenceResent = e.transmissions > 1
+    rackAdvanced = true
   }
 
   /// RACK's loss rule (RFC 8985 §6.2, `tcp_rack_detect_loss`): a segment sent before the
@@ -43,22 +53,36 @@ extension Connection {
       ? 0 : min((minRTT ?? 0) / 4, srtt ?? Int64.max)
     var marked = false
     var wait: Int64 = 0
-    var i = rtxQueue.startIndex
-    while i < rtxQueue.endIndex {
-      let e = rtxQueue[i]
-      // In sequence order, what follows the reference was sent after it, unless the
-      // reference itself was a retransmission.
-      if !rackReferenceResent && rackEndSeq <= e.seq { break }
+    var i = rackSentHead
+    var kept = i  // candidates still waiting are moved up to just before `i`
+    var waiting: [RackCandidate] = []
+    while i < rackSent.count {
+      let r = rackSent[i]
+      guard let k = rtxQueue.index(ofEnd: r.end), rtxQueue[k].sentAt == r.sentAt,
+        !rtxQueue[k].sacked, !rtxQueue[k].lost
+      else {
+        i += 1  // SACKed, ACKed or sent again since: no longer this copy's to judge
+        continue
+      }
+      let e = rtxQueue[k]
+      // In the order sent: the first one sent after the reference ends the scan.
+      guard ref > e.sentAt || (ref == e.sentAt && e.end < rackEndSeq) else { break }
       i += 1
-      guard !e.sacked, !e.lost else { continue }
-      guard ref > e.sentAt || (ref == e.sentAt && e.end < rackEndSeq) else { continue }
       let remaining = rackRTT + reoWnd - (now - e.sentAt).micros
       if remaining <= 0 {
-        rtxQueue[i - 1].lost = true
+        rtxQueue[k].lost = true
         marked = true
       } else {
         wait = max(wait, remaining)
+        waiting.append(r)
       }
+    }
+    kept = i - waiting.count
+    for (j, r) in waiting.enumerated() { rackSent[kept + j] = r }
+    rackSentHead = kept
+    if rackSentHead > 1024 && rackSentHead * 2 > rackSent.count {
+      rackSent.removeFirst(rackSentHead)
+      rackSentHead = 0
     }
     reorderDeadline = wait > 0 ? now + VirtualDuration(micros: wait) + Connection.timeoutMin : nil
     return marked
@@ -66,7 +90,10 @@ extension Connection {
 
   /// Runs RACK after an ACK or the reordering timer and resends what it found lost, starting
   /// recovery if it has not begun.
-  mutating func rackRecover(now: VirtualTime, _ fx: inout Effects) {
+  mutating func rackRecover(now: VirtualTime, _ fx: inout Effects, timer: Bool = false) {
+    // Only a newly delivered segment (or the reordering timer) can make something lost.
+    guard rackAdvanced || timer else { return }
+    rackAdvanced = false
     guard rackDetectLoss(now: now) else { return }
     if recoveryPoint == nil {
       fx.note(.rackLoss)

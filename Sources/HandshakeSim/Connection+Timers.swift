@@ -18,7 +18,7 @@ extension Connection {
     if let d = reorderDeadline, d <= now {
       reorderDeadline = nil
       fx.append(.timer(socket: socketID, .reorder))
-      rackRecover(now: now, &fx)
+      rackRecover(now: now, &fx, timer: true)
     }
     if let d = lossProbeDeadline, d <= now {
       lossProbeDeadline = nil

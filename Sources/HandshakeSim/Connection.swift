@@ -105,9 +105,14 @@ struct Connection: Sendable {
   var rackEndSeq = SeqNum(0)
   /// The round-trip time that segment took, in microseconds.
   var rackRTT: Int64 = 0
-  /// The reference segment was a retransmission (so segments after it in sequence order may
-  /// have been sent before it).
-  var rackReferenceResent = false
+  /// The reference moved since RACK last looked (Linux's `rack.advanced`).
+  var rackAdvanced = false
+  /// What was sent and may yet be found lost, in the order it was sent (Linux's
+  /// `tsorted_sent_queue`): RACK stops at the first one sent after its reference, so a scan
+  /// costs the candidates, not the window. Entries that were SACKed, ACKed or resent since are
+  /// dropped as a scan passes them.
+  var rackSent: [RackCandidate] = []
+  var rackSentHead = 0
   /// The smallest RTT seen (Linux keeps a windowed minimum; runs here are short).
   var minRTT: Int64? = nil
   /// SND.NXT when a tail-loss probe was sent; no other probe until it is acknowledged.

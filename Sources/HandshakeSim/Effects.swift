@@ -40,3 +40,9 @@ struct SentSegment: Sendable {
 
   var end: SeqNum { seq + dataLength + (syn ? 1 : 0) + (fin ? 1 : 0) }
 }
+
+/// A transmission RACK may later find lost: the entry's end and when this copy left.
+struct RackCandidate: Sendable {
+  var end: SeqNum
+  var sentAt: VirtualTime
+}

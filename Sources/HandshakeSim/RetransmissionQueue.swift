@@ -60,6 +60,17 @@ struct RetransmissionQueue: Sendable {
     return lo
   }
 
+  /// The entry that ends at `end`, if it is still queued (binary search: ends rise with seqs).
+  func index(ofEnd end: SeqNum) -> Int? {
+    var lo = head
+    var hi = items.count
+    while lo < hi {
+      let mid = (lo + hi) / 2
+      if items[mid].end < end { lo = mid + 1 } else { hi = mid }
+    }
+    return lo < items.count && items[lo].end == end ? lo : nil
+  }
+
   func firstIndex(where pred: (SentSegment) -> Bool) -> Int? {
     var i = head
     while i < items.count {
