@@ -84,7 +84,7 @@ let package = Package(
     .testTarget(
       name: "HandshakeLessonsTests",
       dependencies: ["HandshakeLessons", "HandshakeIO", "HandshakeSim"],
-      exclude: ["Snapshots"]),
+      exclude: ["Snapshots", "Fixtures"]),
     .testTarget(
       name: "CaptureTests",
       dependencies: [

@@ -292,6 +292,16 @@ public enum SeqExpr: Hashable, Sendable {
   case random
 }
 
+/// A SACK block as offsets from a base sequence number.
+public struct RelativeSackBlock: Hashable, Sendable {
+  public var left: Int64
+  public var right: Int64
+  public init(left: Int64, right: Int64) {
+    self.left = left
+    self.right = right
+  }
+}
+
 /// The source address of crafted segments.
 public enum AddressSpec: Hashable, Sendable {
   /// The sending host's own address.
@@ -325,6 +335,17 @@ public struct Injection: Hashable, Sendable {
   public var payload: Payload?
   public var count: Int
   public var interval: VirtualDuration
+  /// SACK blocks given relative to a field of the receiving host's connection (a scripted
+  /// peer's SACK of data whose sequence numbers it only knows relative to the other's ISS).
+  public var relativeSack: (base: SeqExpr, blocks: [RelativeSackBlock])? {
+    get { sackBase.map { ($0, sackOffsets) } }
+    set {
+      sackBase = newValue?.base
+      sackOffsets = newValue?.blocks ?? []
+    }
+  }
+  var sackBase: SeqExpr? = nil
+  var sackOffsets: [RelativeSackBlock] = []
 
   public init(
     to: Int, source: AddressSpec = .own, sourcePort: PortSpec = .own,

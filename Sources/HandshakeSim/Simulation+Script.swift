@@ -167,10 +167,17 @@ extension Simulation {
     var flags = inj.flags
     let ack = inj.ack.map { evaluate($0) } ?? SeqNum(0)
     if inj.ack != nil { flags.insert(.ack) }
+    var options = inj.options
+    if let (base, blocks) = inj.relativeSack {
+      let b = evaluate(base)
+      options.sackBlocks = blocks.map {
+        SackBlock(left: b + Int($0.left), right: b + Int($0.right))
+      }
+    }
     let seg = Segment(
       source: src, destination: dst.address, sourcePort: sport,
       destinationPort: inj.destinationPort ?? dst.port ?? 80, seq: evaluate(inj.seq), ack: ack,
-      flags: flags, window: inj.window, options: inj.options,
+      flags: flags, window: inj.window, options: options,
       payload: (inj.payload?.materialize() ?? [])[...])
     transmit(seg, from: h, socket: -1, retransmission: false)
     if round + 1 < inj.count {

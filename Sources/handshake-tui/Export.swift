@@ -21,16 +21,23 @@ struct Export: ParsableCommand {
         handshake-tui export normal --pcap normal.pcap     (then: wireshark normal.pcap)
         handshake-tui export half-close --format svg --lang ko -o half-close.svg
         handshake-tui export syn-flood --format md > syn-flood.md
+        handshake-tui export normal --format pkt --side server -o normal.pkt
+            (then: handshake-tui pkt normal.pkt, or packetdrill normal.pkt on Linux)
       """)
 
-  enum Format: String, ExpressibleByArgument, CaseIterable { case txt, md, svg }
+  enum Format: String, ExpressibleByArgument, CaseIterable { case txt, md, svg, pkt }
 
   @OptionGroup var options: LessonOptions
   @Argument(help: "A lesson id or file.") var lesson: String
   @Option(help: "Write the run as a pcap file (- for standard output).") var pcap: String?
   @Option(help: "With --pcap: the capture as the sender saw it or as the receiver did.")
   var at: PcapWriter.View = .sender
-  @Option(help: "A handout: txt, md or svg (txt when --pcap is not given).") var format: Format?
+  @Option(
+    help:
+      "A handout: txt, md or svg (txt when --pcap is not given); or pkt, a packetdrill script.")
+  var format: Format?
+  @Option(help: "With --format pkt: whose side is the kernel under test, client or server.")
+  var side: PktWriter.Side = .client
   @Option(help: "en or ko.") var lang: String = "en"
   @Option(help: "Columns of a txt or md handout (60 to 300).") var width: Int = 80
   @Flag(help: "Absolute sequence numbers in a handout.") var absolute = false
@@ -78,6 +85,12 @@ struct Export: ParsableCommand {
       text = Handout(run, language: language, width: width, absolute: absolute).markdown(
         answers: answers)
     case .svg: text = SVGHandout(run, language: language, absolute: absolute).svg()
+    case .pkt:
+      do {
+        text = try PktWriter(run, side: side).script()
+      } catch {
+        throw CommandFailure("--format pkt --side \(side.rawValue): \(error.description)")
+      }
     }
     let file = try OutputFile(path: output)
     try file.write(text)
@@ -86,3 +99,4 @@ struct Export: ParsableCommand {
 }
 
 extension PcapWriter.View: ExpressibleByArgument {}
+extension PktWriter.Side: ExpressibleByArgument {}

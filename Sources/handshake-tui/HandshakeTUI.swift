@@ -20,7 +20,7 @@ struct HandshakeTUI: ParsableCommand {
     abstract: "Teach how TCP opens, uses and closes a connection, step by step.",
     subcommands: [
       Play.self, List.self, Lint.self, Trace.self, Render.self, Export.self, Open.self,
-      Sandbox.self,
+      Sandbox.self, Pkt.self,
     ],
     defaultSubcommand: Play.self)
 
@@ -94,7 +94,7 @@ struct LessonOptions: ParsableArguments {
   /// What a name on the command line is: a lesson (by built-in id, by id in --lessons, or a
   /// file), or a capture file. A path is opened and read once, whatever it is.
   func resolve(_ name: String) throws -> ResolvedInput {
-    let extensions = [".yaml", ".yml", ".pcap", ".pcapng", ".cap"]
+    let extensions = [".yaml", ".yml", ".pcap", ".pcapng", ".cap", ".pkt"]
     let pathLike = name.contains("/") || extensions.contains { name.lowercased().hasSuffix($0) }
     if !pathLike {
       if directory == nil, let l = try LessonLibrary.builtIn(id: name) { return .lesson(l) }
@@ -105,6 +105,21 @@ struct LessonOptions: ParsableArguments {
         throw ValidationError(
           "no lesson called '\(name)'; the lessons are: \(lib.lessons.map(\.id).joined(separator: ", "))"
         )
+      }
+    }
+    if name.lowercased().hasSuffix(".pkt") {
+      // A packetdrill script: run it, and show the run as a lesson whatever the checks say
+      // (the first line that did not hold is a warning).
+      do {
+        let script = try PktScript.load(path: name)
+        for w in script.skipped { printError("warning: " + w.description) }
+        let run = PktRunner.run(script)
+        if let f = run.failure { printError("warning: " + f.description) }
+        return .lesson(run.lesson)
+      } catch let d as PktDiagnostic {
+        throw CommandFailure(d.description)
+      } catch let e as InputError {
+        throw CommandFailure(e.description)
       }
     }
     let input: InputFile
