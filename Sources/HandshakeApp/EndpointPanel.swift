@@ -144,13 +144,17 @@ enum EndpointPanel {
     func initial(_ v: SeqNum) -> [String] {
       abs ? [String(v.rawValue)] : ["0 (\(v.rawValue))", "0"]
     }
-    variable("ISS", initial(c.iss), changed: b == nil)
+    // A capture's listener has no ISN until its SYN,ACK: nothing to count from yet.
+    let issKnown = c.issKnown
+    variable("ISS", issKnown ? initial(c.iss) : [none], changed: b == nil)
     variable("IRS", irs.map(initial) ?? [none], changed: b != nil && b?.irs != irs)
     variable(
-      "SND.UNA", Format.seq(c.sndUna, base: c.iss, name: "ISS", absolute: abs),
+      "SND.UNA",
+      issKnown ? Format.seq(c.sndUna, base: c.iss, name: "ISS", absolute: abs) : none,
       changed: b.map { $0.sndUna != c.sndUna } ?? false)
     variable(
-      "SND.NXT", Format.seq(c.sndNxt, base: c.iss, name: "ISS", absolute: abs),
+      "SND.NXT",
+      issKnown ? Format.seq(c.sndNxt, base: c.iss, name: "ISS", absolute: abs) : none,
       changed: b.map { $0.sndNxt != c.sndNxt } ?? false)
     variable("SND.WND", String(c.sndWnd), changed: b.map { $0.sndWnd != c.sndWnd } ?? false)
     variable(
@@ -160,8 +164,12 @@ enum EndpointPanel {
     let yes = s["yes"]
     let no = s["no"]
     let negotiated = irs != nil
+    // A capture shows the MSS each side announced; what it actually sent is a line of its own
+    // (segmentation offload can make it larger than the peer's MSS).
+    let capture = tl.source == .capture
+    let mss = capture ? c.announcedMSS.map { String($0) } ?? none : String(c.sndMSS)
     let values = [
-      "mss": negotiated ? String(c.sndMSS) : none,
+      "mss": negotiated || capture ? mss : none,
       "ws": negotiated ? (c.windowScaleOK ? "\(c.sndWScale)/\(c.rcvWScale)" : no) : none,
       "sack": negotiated ? (c.sackOK ? yes : no) : none,
       "ts": negotiated ? (c.timestampsOK ? yes : no) : none,
@@ -171,6 +179,10 @@ enum EndpointPanel {
         [s.format("panel_options", values)],
         [s.format("panel_options_1", values), s.format("panel_options_2", values)],
       ], theme["value"])
+    if capture && c.largestSent > 0 {
+      let v = ["n": "\(c.largestSent)"]
+      lines([[s.format("panel_largest", v)], [s.format("panel_largest_short", v)]], theme["muted"])
+    }
     // Timers, with the time left at this step (a capture shows no timers: it cannot see them).
     let t = tl.steps[step].time
     if tl.source == .simulation {

@@ -143,6 +143,30 @@ public enum CaptureLesson {
       return s.format("capture_decided", ["host": host(h), "state": state.rfcName])
     case .timeWait(let h):
       return s.format("capture_time_wait", ["host": host(h)])
+    case .timeWaitBoth:
+      return s["capture_time_wait_both"]
+    case .noReply(let tx):
+      return s.format(
+        "capture_no_reply",
+        ["seg": tl.transmissions[tx].segment.flags.label, "host": receiver(tx)])
+    case .gaveUp(let h, let tries, let times):
+      let start = times.first ?? .zero
+      let at = times.map { VirtualDuration(micros: ($0 - start).micros).description }
+      return s.format(
+        "capture_gave_up",
+        ["host": host(h), "n": "\(tries)", "times": at.joined(separator: ", ")])
+    case .silent(let h):
+      return s.format("capture_silent", ["host": host(h)])
+    case .lostAfterCapture(let tx, let proof):
+      let t = tl.transmissions[tx]
+      let p = tl.transmissions[proof]
+      return s.format(
+        "capture_lost_after",
+        [
+          "seg": t.segment.flags.label, "from": sender(tx), "host": receiver(tx),
+          "t": t.sentAt.description, "again": p.segment.flags.label,
+          "after": (p.sentAt - t.sentAt).description,
+        ])
     }
   }
 }

@@ -131,4 +131,10 @@ public enum DropReason: String, Hashable, Sendable {
   /// It arrived damaged: the receiver's checksum check failed and it was discarded (to TCP, a
   /// loss that happens at the receiver).
   case corrupt
+  /// A capture saw it leave, and later segments prove it never arrived (its sender's peer sent
+  /// again what it acknowledged): lost after the capture point.
+  case afterCapture = "after-capture"
+  /// A capture saw it leave and nothing ever answered it (its sender sent it again, or gave
+  /// up): dropped after the capture point, or by the peer.
+  case noReply = "no-reply"
 }

@@ -61,7 +61,7 @@ extension Connection {
       outOfOrderBytes: ooo.byteCount, sackedSegments: rtxQueue.sackedCount,
       bytesWritten: bytesWritten, bytesAcked: bytesAcked, bytesReceived: bytesReceived,
       bytesRead: bytesRead, retransmissions: retransmissions, lossSignal: lastLossSignal,
-      profile: config.profile, wasEstablished: wasEstablished,
+      profile: config.profile, announcedMSS: config.mss, wasEstablished: wasEstablished,
       finSent: finSeq != nil,
       finReceived: finReceived, error: pendingError, writeDigest: writeDigest,
       readDigest: readDigest)

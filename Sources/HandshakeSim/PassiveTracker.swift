@@ -42,6 +42,18 @@ public enum CaptureObservation: Hashable, Sendable {
   case stateDecided(host: Int32, state: TCPState)
   /// The active closer is in TIME-WAIT: it stays there for 2*MSL after the capture ends.
   case timeWait(host: Int32)
+  /// Both ends closed at once (their FINs crossed): both are in TIME-WAIT.
+  case timeWaitBoth
+  /// The capture saw `tx` leave, but it never arrived: `proof`, sent later by its receiver,
+  /// repeats what `tx` acknowledged.
+  case lostAfterCapture(tx: Int, proof: Int)
+  /// Nothing answered `tx`: it was dropped after the capture point or by the peer.
+  case noReply(tx: Int)
+  /// `host` sent SYNs (at these times) and nothing answered: connect() gave up.
+  case gaveUp(host: Int32, tries: Int, times: [VirtualTime])
+  /// `host` sent a SYN and never answered the SYN,ACKs: no TCP there (a spoofed address, or
+  /// a silent host).
+  case silent(host: Int32)
 }
 
 /// A capture seen as a run: a timeline in the same form a lesson's run has (two hosts, send and
@@ -74,6 +86,7 @@ public struct PassiveTracker {
     var offeredSack = false
     var offeredTimestamps = false
     var announcedMSS: UInt16? = nil
+    var largestSent = 0
     var synSeen = false
     var finSeq: SeqNum? = nil
     var finReceived = false
@@ -160,6 +173,8 @@ public struct PassiveTracker {
     for k in 0..<2 where peers[k].state == nil { knownFrom[k] = -1 }
     appendStep(records: 0..<0, time: .zero)
     var previous = VirtualTime.zero
+    let lost = lostAfterCapture()
+    let unanswered = noReply()
     let after = arrivalOrder()
     var pending: [Int: [Int]] = [:]
     for (k, j) in after.enumerated() { pending[j, default: []].append(k) }
@@ -170,13 +185,148 @@ public struct PassiveTracker {
       let from = side(of: o.segment)
       depart(i, o, from: from, time: time)
       for k in pending[i] ?? [] {
-        arrive(k, segments[k], at: 1 - side(of: segments[k].segment), time: time)
+        if let proof = lost[k] {
+          vanish(k, at: 1 - side(of: segments[k].segment), proof: proof, time: time)
+        } else if unanswered.contains(k) {
+          vanish(k, at: 1 - side(of: segments[k].segment), proof: nil, time: time)
+        } else {
+          arrive(k, segments[k], at: 1 - side(of: segments[k].segment), time: time)
+        }
       }
     }
-    for k in 0..<2 where peers[k].state == .timeWait {
-      observations.append((tl.steps.count - 1, .timeWait(host: Int32(k))))
+    giveUpOrSilence(unanswered)
+    if peers[0].state == .timeWait && peers[1].state == .timeWait {
+      observations.append((tl.steps.count - 1, .timeWaitBoth))
+    } else {
+      for k in 0..<2 where peers[k].state == .timeWait {
+        observations.append((tl.steps.count - 1, .timeWait(host: Int32(k))))
+      }
     }
     tl.finalConnections = (0..<2).map { snapshot($0) }
+  }
+
+  /// Segments the capture saw leave that never arrived, each with the segment that proves it:
+  /// a sender that sends again data, a FIN or a SYN that an ACK seen earlier covered cannot
+  /// have received that ACK (nor any other covering ACK in between). Looking ahead like this
+  /// is hindsight a forward-only tracker lacks: without it, the ACK's receiver would move on
+  /// (to CLOSED, to TIME-WAIT) and then resend from a state it had left.
+  func lostAfterCapture() -> [Int: Int] {
+    var lost: [Int: Int] = [:]
+    var sentEnd: [SeqNum?] = [nil, nil]
+    var firstCopy: [[UInt32: Int]] = [[:], [:]]
+    for (j, o) in segments.enumerated() {
+      let s = o.segment
+      let x = side(of: s)
+      let f = s.flags
+      guard !f.contains(.rst) else { continue }
+      let length = UInt32(o.payloadLength)
+      guard length > 0 || f.contains(.syn) || f.contains(.fin) else { continue }
+      let end = s.seq + length + (f.contains(.syn) ? 1 : 0) + (f.contains(.fin) ? 1 : 0)
+      let resent = sentEnd[x].map { s.seq < $0 } ?? false
+      if !resent || firstCopy[x][s.seq.rawValue] == nil {
+        if firstCopy[x][s.seq.rawValue] == nil { firstCopy[x][s.seq.rawValue] = j }
+        sentEnd[x] = sentEnd[x].map { SeqNum.later($0, end) } ?? end
+        continue
+      }
+      let original = firstCopy[x][s.seq.rawValue] ?? 0
+      for i in (original + 1)..<j where lost[i] == nil {
+        let a = segments[i].segment
+        if side(of: a) != x, a.flags.contains(.ack), !a.flags.contains(.rst), a.ack >= end {
+          lost[i] = j
+        }
+      }
+    }
+    return lost
+  }
+
+  /// Segments nothing answered: a SYN, SYN,ACK, FIN or data after which the other side sent
+  /// nothing before the sender sent the same again; and a SYN or SYN,ACK after which the other
+  /// side sent nothing at all. (A last segment of a capture that just stops is left alone: the
+  /// capture may have ended before its answer.)
+  func noReply() -> Set<Int> {
+    var out: Set<Int> = []
+    for (j, o) in segments.enumerated() {
+      let s = o.segment
+      let f = s.flags
+      guard !f.contains(.rst), o.payloadLength > 0 || f.contains(.syn) || f.contains(.fin)
+      else { continue }
+      let x = side(of: s)
+      var answered = false
+      var again = false
+      var k = j + 1
+      while k < segments.count {
+        let r = segments[k].segment
+        if side(of: r) != x {
+          answered = true
+          break
+        }
+        if r.seq == s.seq && r.flags.intersection([.syn, .fin]) == f.intersection([.syn, .fin])
+          && segments[k].payloadLength == o.payloadLength
+        {
+          again = true
+          break
+        }
+        k += 1
+      }
+      if !answered && (again || f.contains(.syn)) { out.insert(j) }
+    }
+    return out
+  }
+
+  /// A segment that left and never arrived: a step with the drop, its receiver unchanged.
+  mutating func vanish(_ i: Int, at y: Int, proof: Int?, time: VirtualTime) {
+    let first = tl.records.count
+    let step = tl.steps.count
+    let reason: DropReason = proof == nil ? .noReply : .afterCapture
+    tl.transmissions[i].firstLanding = Transmission.Landing(
+      time: time, step: Int32(step), dropped: reason)
+    tl.records.append(
+      TraceRecord(
+        step: Int32(step), time: time, host: Int32(y), event: .drop(tx: Int32(i), reason: reason)))
+    if let p = proof {
+      observations.append((step, .lostAfterCapture(tx: i, proof: p)))
+    } else {
+      observations.append((step, .noReply(tx: i)))
+    }
+    appendStep(records: first..<tl.records.count, time: time)
+  }
+
+  /// At the end: a side whose SYNs all went unanswered gave up (connect() timed out); a side
+  /// that sent a SYN and never answered the SYN,ACKs it got is no TCP at all.
+  mutating func giveUpOrSilence(_ unanswered: Set<Int>) {
+    for x in 0..<2 {
+      let mine = segments.indices.filter { side(of: segments[$0].segment) == x }
+      let other = segments.indices.filter { side(of: segments[$0].segment) != x }
+      guard let firstMine = mine.first else { continue }
+      let synsOnly = mine.allSatisfy {
+        let f = segments[$0].segment.flags
+        return f.contains(.syn) && !f.contains(.ack)
+      }
+      guard synsOnly else { continue }
+      let first = tl.records.count
+      let time = tl.steps.last?.time ?? .zero
+      let before = peers[x].state
+      if other.isEmpty {
+        // Every SYN unanswered, and nothing from the other side: connect() gave up.
+        peers[x].state = .closed
+        noteState(x, from: before)
+        observations.append(
+          (
+            tl.steps.count,
+            .gaveUp(
+              host: Int32(x), tries: mine.count, times: mine.map { segments[$0].time })
+          ))
+        appendStep(records: first..<tl.records.count, time: time)
+      } else if other.allSatisfy({ unanswered.contains($0) }) && mine.count == 1
+        && firstMine < (other.first ?? 0)
+      {
+        // One SYN, and the SYN,ACKs that answered it went unanswered: nobody is there.
+        peers[x].state = .closed
+        noteState(x, from: before)
+        observations.append((tl.steps.count, .silent(host: Int32(x))))
+        appendStep(records: first..<tl.records.count, time: time)
+      }
+    }
   }
 
   /// For each segment, the segment after whose departure it arrives: itself, except for a FIN
@@ -251,6 +401,7 @@ public struct PassiveTracker {
       p.sndNxt = end
     }
     if retransmission { p.retransmissions += 1 }
+    p.largestSent = max(p.largestSent, o.payloadLength)
     if f.contains(.ack) {
       if p.irs == nil {
         // Mid-connection: the first ACK this side sends says where the peer's bytes stand.
@@ -394,7 +545,9 @@ public struct PassiveTracker {
         if !p.finReceived {
           p.rcvNxt = SeqNum.later(p.rcvNxt, s.seq + length + 1)
         } else {
-          note = note ?? .timeWaitRestart
+          // The FIN again: in TIME-WAIT the timer starts over; elsewhere (CLOSING, LAST-ACK)
+          // it is a duplicate, ACKed again.
+          note = note ?? (p.state == .timeWait ? .timeWaitRestart : .duplicateData)
         }
         p.finReceived = true
       }
@@ -502,6 +655,7 @@ public struct PassiveTracker {
       unreadBytes: 0, outOfOrderBytes: 0, sackedSegments: 0, bytesWritten: p.bytesSent,
       bytesAcked: max(0, p.sndUna - (p.iss ?? p.sndUna) - 1), bytesReceived: p.bytesReceived,
       bytesRead: p.bytesReceived, retransmissions: p.retransmissions,
+      announcedMSS: p.announcedMSS, largestSent: p.largestSent, issKnown: p.iss != nil,
       wasEstablished: p.wasEstablished, finSent: p.finSeq != nil, finReceived: p.finReceived,
       error: nil, writeDigest: Digest(), readDigest: Digest())
   }

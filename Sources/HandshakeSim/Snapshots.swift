@@ -67,6 +67,13 @@ public struct ConnectionSnapshot: Hashable, Sendable {
   public var lossSignal: LossSignal? = nil
   /// The set of defaults this side runs (nil when unknown, as for a capture).
   public var profile: TCPProfile? = nil
+  /// The MSS this side announced in its SYN (nil: none seen).
+  public var announcedMSS: UInt16? = nil
+  /// The largest payload this side sent (a capture shows what offload made of its writes).
+  public var largestSent: Int = 0
+  /// Its ISN is known: false for a capture's side that has sent nothing with a sequence number
+  /// of its own yet (a listener before its SYN,ACK).
+  public var issKnown: Bool = true
   /// Reached ESTABLISHED at some point.
   public var wasEstablished: Bool
   public var finSent: Bool
