@@ -141,11 +141,14 @@ public enum CaptureFile {
 
   /// Reads every packet, calling `each` with the TCP ones and their connection (0-based).
   static func scan(
-    _ source: any ByteSource, file: String, full: Bool,
+    _ source: any ByteSource, file: String, full: Bool, anonymize: Bool = false,
     progress: ((Int) -> Void)? = nil,
     _ each: (CapturedPacket, DecodedSegment, Int) -> Void
   ) throws(CaptureError) -> CaptureSummary {
     var reader = try CaptureReader(source, file: file)
+    // Each pass starts a fresh mapping; passes read the same packets in the same order, so
+    // they map alike.
+    var anonymizer = CaptureAnonymizer()
     var table = Table()
     var warnings = Warnings()
     var summary = CaptureSummary(format: reader.format)
@@ -153,7 +156,7 @@ public enum CaptureFile {
     while let p = try reader.next() {
       summary.packets += 1
       if summary.packets % 65_536 == 0 { progress?(reader.input.offset) }
-      let s: DecodedSegment
+      var s: DecodedSegment
       do {
         s = try PacketDecoder.decode(p.data, linkType: p.linkType, full: full)
       } catch {
@@ -166,6 +169,7 @@ public enum CaptureFile {
         continue
       }
       summary.tcpPackets += 1
+      if anonymize { s = anonymizer.segment(s) }
       if s.checksumValid == false { warnings.add(.badTCPChecksum, packet: p.number) }
       if p.originalLength > p.data.count {
         warnings.add(.truncated, packet: p.number)
@@ -199,14 +203,16 @@ public enum CaptureFile {
   /// The connections in a capture. For speed on big files this reads no TCP options and checks
   /// no checksums; `analyze` does both for the connection it shows.
   public static func summarize(
-    _ source: any ByteSource, file: String, progress: ((Int) -> Void)? = nil
+    _ source: any ByteSource, file: String, anonymize: Bool = false,
+    progress: ((Int) -> Void)? = nil
   ) throws(CaptureError) -> CaptureSummary {
-    try scan(source, file: file, full: false, progress: progress) { _, _, _ in }
+    try scan(source, file: file, full: false, anonymize: anonymize, progress: progress) { _, _, _ in
+    }
   }
 
   /// One connection (0-based) of a capture, through the passive tracker.
   public static func analyze(
-    _ source: any ByteSource, file: String, connection: Int
+    _ source: any ByteSource, file: String, connection: Int, anonymize: Bool = false
   ) throws(CaptureError) -> (CaptureSummary, CaptureAnalysis) {
     var observed: [ObservedSegment] = []
     var start: Int64? = nil
@@ -224,7 +230,7 @@ public enum CaptureFile {
         return x
       }
     }
-    let summary = try scan(source, file: file, full: true) { p, s, c in
+    let summary = try scan(source, file: file, full: true, anonymize: anonymize) { p, s, c in
       guard c == connection else { return }
       let t0 = start ?? p.time
       start = t0

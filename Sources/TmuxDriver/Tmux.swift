@@ -114,11 +114,24 @@ public final class Tmux {
   {
     let deadline = Date().addingTimeInterval(seconds)
     var last = ""
+    var matched: String?
+    var settleUntil = Date.distantFuture
     while Date() < deadline {
       last = try screen()
-      if condition(last) { return last }
+      if condition(last) {
+        // A capture can land in the middle of a redraw (the status line painted, the body not
+        // yet), so a match counts once two captures in a row agree; a screen that keeps moving
+        // (an animation) is taken as it is after half a second.
+        if last == matched || Date() > settleUntil { return last }
+        if matched == nil { settleUntil = Date().addingTimeInterval(0.5) }
+        matched = last
+      } else {
+        matched = nil
+        settleUntil = .distantFuture
+      }
       Thread.sleep(forTimeInterval: 0.05)  // polling interval, not an assertion delay
     }
+    if let matched { return matched }
     throw Timeout(what: what, screen: last)
   }
 

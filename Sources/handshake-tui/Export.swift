@@ -1,5 +1,6 @@
 import ArgumentParser
 import HandshakeApp
+import HandshakeCapture
 import HandshakeExport
 import HandshakeIO
 import HandshakeLessons
@@ -15,7 +16,7 @@ import HandshakeSim
 /// (text, Markdown or SVG).
 struct Export: ParsableCommand {
   static let configuration = CommandConfiguration(
-    abstract: "Write a lesson's run as a pcap file or a handout.",
+    abstract: "Write a lesson's run (or a capture's connection) as a pcap file or a handout.",
     discussion: """
       Examples:
         handshake-tui export normal --pcap normal.pcap     (then: wireshark normal.pcap)
@@ -23,12 +24,20 @@ struct Export: ParsableCommand {
         handshake-tui export syn-flood --format md > syn-flood.md
         handshake-tui export normal --format pkt --side server -o normal.pkt
             (then: handshake-tui pkt normal.pkt, or packetdrill normal.pkt on Linux)
+        handshake-tui export hs.pcap --conn 2 --anonymize --pcap safe.pcap
+            (a capture's connection, safe to share: documentation addresses, no payload)
       """)
 
   enum Format: String, ExpressibleByArgument, CaseIterable { case txt, md, svg, pkt }
 
   @OptionGroup var options: LessonOptions
-  @Argument(help: "A lesson id or file.") var lesson: String
+  @Argument(help: "A lesson id or file, or a capture (pcap or pcapng).") var lesson: String
+  @Option(help: "With a capture: the connection to export (1-based; default 1).") var conn: Int?
+  @Flag(
+    help:
+      "With a capture: documentation addresses and stand-in ports instead of the real ones, and no payload bytes."
+  )
+  var anonymize = false
   @Option(help: "Write the run as a pcap file (- for standard output).") var pcap: String?
   @Option(help: "With --pcap: the capture as the sender saw it or as the receiver did.")
   var at: PcapWriter.View = .sender
@@ -61,9 +70,22 @@ struct Export: ParsableCommand {
   }
 
   func run() throws {
-    let l = try options.lesson(lesson)
-    // A what-if exports as its branch: the pcap and the handouts of the changed run.
-    let run = try whatIf.branch(of: l)?.run ?? LessonRun(l)
+    let run: LessonRun
+    switch try options.resolve(lesson) {
+    case .capture(let input):
+      // A capture's connection as the tracker reconstructed it: its pcap is the segments as
+      // seen (rewritten when anonymized), its handout the same steps and explanations.
+      let (s, analysis, n) = try CaptureInput.connection(
+        input, name: lesson, conn: conn, anonymize: anonymize)
+      run = CaptureLesson.run(
+        file: lesson, capture: s, connection: s.connections[n - 1], analysis: analysis)
+    case .lesson(let l):
+      if conn != nil || anonymize {
+        throw ValidationError("--conn and --anonymize are for a capture, not a lesson")
+      }
+      // A what-if exports as its branch: the pcap and the handouts of the changed run.
+      run = try whatIf.branch(of: l)?.run ?? LessonRun(l)
+    }
     // A failure to write is an OutputFile.Failure, which ArgumentParser prints as
     // "Error: cannot write FILE: reason" with exit code 1.
     if let pcap {

@@ -23,6 +23,11 @@ struct Open: ParsableCommand {
   @Argument(help: "A pcap or pcapng file.") var file: String
   @Option(help: "The connection to show (1-based), as --list numbers them.") var conn: Int?
   @Flag(help: "Print the connections and exit.") var list = false
+  @Flag(
+    help:
+      "Show documentation addresses (192.0.2.x, 2001:db8::x) and stand-in ports instead of the real ones, and no payload bytes: safe to project."
+  )
+  var anonymize = false
   @OptionGroup var screen: ScreenOptions
 
   func run() throws {
@@ -34,7 +39,7 @@ struct Open: ParsableCommand {
     } catch {
       throw CommandFailure(error.description)
     }
-    let summary = try CaptureInput.summarize(input)
+    let summary = try CaptureInput.summarize(input, anonymize: anonymize)
     if list {
       CaptureInput.printList(summary)
       return
@@ -50,7 +55,9 @@ struct Open: ParsableCommand {
     let lessons = summary.connections.map { CaptureLesson.placeholder(file: file, connection: $0) }
     var model = AppModel(
       lessons: lessons, lessonID: lessons[(conn ?? 1) - 1].id, language: language, theme: theme,
-      runner: { lesson in CaptureInput.run(input, lesson: lesson, summary: summary) })
+      runner: { [anonymize] lesson in
+        CaptureInput.run(input, lesson: lesson, summary: summary, anonymize: anonymize)
+      })
     // Several connections and none chosen: start in the picker.
     if conn == nil && lessons.count > 1 { model.overlay = .picker(selected: 0) }
     try screen.show(model)
@@ -69,11 +76,13 @@ enum CaptureInput {
     ].contains(magic)
   }
 
-  static func summarize(_ input: InputFile) throws -> CaptureSummary {
+  static func summarize(_ input: InputFile, anonymize: Bool = false) throws -> CaptureSummary {
     let size = input.size
     let started = ContinuousClock.now
     var shown = false
-    let summary = try CaptureFile.summarize(FileSource(input), file: input.path) { offset in
+    let summary = try CaptureFile.summarize(
+      FileSource(input), file: input.path, anonymize: anonymize
+    ) { offset in
       // A progress bar only when reading takes more than a moment.
       guard size > 0, ContinuousClock.now - started > .milliseconds(500) else { return }
       shown = true
@@ -87,11 +96,39 @@ enum CaptureInput {
     return summary
   }
 
-  static func run(_ input: InputFile, lesson: Lesson, summary: CaptureSummary) -> LessonRun {
+  /// Connection `conn` (1-based; 1 when not given, with a note when there are several) of a
+  /// capture, read and analysed: for `trace FILE` and `export FILE`.
+  static func connection(_ input: InputFile, name: String, conn: Int?, anonymize: Bool) throws
+    -> (CaptureSummary, CaptureAnalysis, Int)
+  {
+    let summary = try summarize(input, anonymize: anonymize)
+    guard !summary.connections.isEmpty else {
+      throw CaptureError(file: name, offset: 0, "no TCP connection in this capture")
+    }
+    let n = conn ?? 1
+    guard (1...summary.connections.count).contains(n) else {
+      throw ValidationError(
+        "--conn takes 1 to \(summary.connections.count): this capture has \(summary.connections.count) connections"
+      )
+    }
+    if conn == nil && summary.connections.count > 1 {
+      printError(
+        "note: \(summary.connections.count) connections in \(name); using 1 (choose with --conn N; list them with open --list)"
+      )
+    }
+    let (s, analysis) = try CaptureFile.analyze(
+      FileSource(input), file: name, connection: n - 1, anonymize: anonymize)
+    return (s, analysis, n)
+  }
+
+  static func run(
+    _ input: InputFile, lesson: Lesson, summary: CaptureSummary, anonymize: Bool = false
+  ) -> LessonRun {
     let n = CaptureLesson.connectionNumber(lesson) ?? 1
     let path = input.path
     do {
-      let (s, analysis) = try CaptureFile.analyze(FileSource(input), file: path, connection: n - 1)
+      let (s, analysis) = try CaptureFile.analyze(
+        FileSource(input), file: path, connection: n - 1, anonymize: anonymize)
       return CaptureLesson.run(
         file: path, capture: s, connection: s.connections[n - 1], analysis: analysis)
     } catch {

@@ -20,6 +20,11 @@ struct Trace: ParsableCommand {
   @Option(help: "With the text format: add each step's narration in this language (en or ko).")
   var narrate: String?
   @Option(help: "With a capture: the connection to trace (1-based; default 1).") var conn: Int?
+  @Flag(
+    help:
+      "With a capture: documentation addresses and stand-in ports instead of the real ones, and no payload bytes."
+  )
+  var anonymize = false
   @OptionGroup var whatIf: WhatIfOptions
 
   func run() throws {
@@ -53,23 +58,8 @@ struct Trace: ParsableCommand {
 
   /// A capture's connection through the passive tracker, in the same contract as a lesson's.
   func traceCapture(_ input: InputFile) throws {
-    let summary = try CaptureInput.summarize(input)
-    guard !summary.connections.isEmpty else {
-      throw CaptureError(file: lesson, offset: 0, "no TCP connection in this capture")
-    }
-    let n = conn ?? 1
-    guard (1...summary.connections.count).contains(n) else {
-      throw ValidationError(
-        "--conn takes 1 to \(summary.connections.count): this capture has \(summary.connections.count) connections"
-      )
-    }
-    if conn == nil && summary.connections.count > 1 {
-      printError(
-        "note: \(summary.connections.count) connections in \(lesson); tracing 1 (choose with --conn N; list them with open --list)"
-      )
-    }
-    let (s, analysis) = try CaptureFile.analyze(
-      FileSource(input), file: lesson, connection: n - 1)
+    let (s, analysis, n) = try CaptureInput.connection(
+      input, name: lesson, conn: conn, anonymize: anonymize)
     let tl = analysis.timeline
     if let lang = narrate {
       guard let language = Language(rawValue: lang) else {

@@ -88,7 +88,7 @@ struct CaptureBadInputTests {
         return served > 2_000_000_000 ? [] : Array(repeating: 0, count: count)
       }
     }
-    var ng = Build.block(
+    let ng = Build.block(
       0x0A0D_0D0A, Build.le32(0x1A2B_3C4D) + [1, 0, 0, 0] + Array(repeating: 0xFF, count: 8),
       bigEndian: false)
     do {

@@ -235,3 +235,36 @@ struct CaptureSizesTests {
     #expect(end.contains("largest sent 1000") || end.contains("largest segment sent 1000"))
   }
 }
+
+/// `--anonymize` (issue 13 point 9).
+@Suite("Captures: safe to project")
+struct AnonymizeTests {
+  @Test("documentation addresses, stand-in high ports, the same wherever they appear; no payload")
+  func anonymized() throws {
+    let bytes = try fixture("a_normal.pcap")
+    let summary = try CaptureFile.summarize(MemorySource(bytes), file: "a", anonymize: true)
+    let (_, a) = try CaptureFile.analyze(
+      MemorySource(bytes), file: "a", connection: 0, anonymize: true)
+    let c = summary.connections[0]
+    #expect(c.client.address.description == "192.0.2.1" && c.client.port == 49152)
+    #expect(c.server.address.description == "192.0.2.1" && c.server.port == 49153)
+    for t in a.timeline.transmissions {
+      let s = t.segment
+      #expect(s.source.description == "192.0.2.1" && s.destination.description == "192.0.2.1")
+      #expect([49152, 49153].contains(s.sourcePort) && [49152, 49153].contains(s.destinationPort))
+      #expect(s.payload.allSatisfy { $0 == 0 })
+    }
+    #expect(a.timeline.transmissions.map(\.segment.payload.count).reduce(0, +) == 300)
+    #expect(
+      !a.timeline.hosts.contains { $0.name.contains("127.0.0.1") || $0.name.contains("39110") })
+    // Well-known ports stay; many addresses go on past the first documentation block.
+    var anon = CaptureAnonymizer()
+    #expect(anon.port(80) == 80 && anon.port(443) == 443)
+    let addresses = (0..<800).map { anon.address(.v4(0x0A00_0000 + UInt32($0))).description }
+    #expect(Set(addresses).count == 800)
+    #expect(
+      addresses[0] == "192.0.2.1" && addresses[254] == "198.51.100.1"
+        && addresses[508] == "203.0.113.1")
+    #expect(anon.address(.v6([UInt8](repeating: 0xFE, count: 16))).description == "2001:db8::1")
+  }
+}

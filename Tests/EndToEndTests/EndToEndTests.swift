@@ -146,6 +146,46 @@ struct EndToEndTests {
     try t.wait(for: "EXIT=0")
   }
 
+  @Test("--anonymize: no real address or high port on the screen, in a trace or an export")
+  func anonymized() throws {
+    let file = URL(fileURLWithPath: #filePath).deletingLastPathComponent()
+      .deletingLastPathComponent().appendingPathComponent("CaptureTests/Fixtures/a_normal.pcap")
+      .path
+    let t = try Tmux()
+    try t.startBinary("open \(file) --anonymize", width: 100, height: 30)
+    try t.wait(for: "step 0/22")
+    try t.keys("End")
+    let s = try t.wait(for: "step 22/22")
+    #expect(s.contains("192.0.2.1:49152") && !s.contains("127.0.0.1") && !s.contains("39110"))
+    try t.keys("i")
+    let inspector = try t.wait(for: "192.0.2.1")
+    #expect(!inspector.contains("127.0.0.1"))
+    try t.keys("Escape", "q")
+    try t.wait(for: "EXIT=0")
+    let trace = try Spawn.run([Tmux.binary, "trace", file, "--anonymize"])
+    #expect(
+      trace.status == 0 && !trace.stdout.contains("127.0.0.1") && !trace.stdout.contains("5001"))
+    #expect(trace.stdout.contains("192.0.2.1"))
+    // The export: a pcap (read back by tshark when there is one) and a handout.
+    let out = t.dir.appendingPathComponent("safe.pcap").path
+    let export = try Spawn.run([Tmux.binary, "export", file, "--anonymize", "--pcap", out])
+    #expect(export.status == 0, "\(export.stderr)")
+    let bytes = try Data(contentsOf: URL(fileURLWithPath: out))
+    #expect(bytes.count > 24)
+    // 127.0.0.1 as it would appear in an IPv4 header, and the payload's first bytes.
+    #expect(bytes.range(of: Data([127, 0, 0, 1])) == nil)
+    #expect(bytes.range(of: Data([192, 0, 2, 1])) != nil)
+    if let tshark = Spawn.which("tshark", extra: ["/usr/bin/tshark"]) {
+      let read = try Spawn.run([tshark, "-r", out, "-T", "fields", "-e", "tcp.srcport"])
+      #expect(read.status == 0)
+      #expect(!read.stdout.contains("39110") && !read.stdout.contains("5001"))
+      #expect(read.stdout.contains("49152"))
+    }
+    let handout = try Spawn.run([Tmux.binary, "export", file, "--anonymize", "--format", "md"])
+    #expect(handout.status == 0 && !handout.stdout.contains("127.0.0.1"))
+    #expect(!handout.stdout.contains("39110") && handout.stdout.contains("192.0.2.1"))
+  }
+
   @Test("Ctrl-Z suspends; fg redraws")
   func suspend() throws {
     let t = try Tmux()
