@@ -63,12 +63,18 @@ public struct AppModel: Sendable {
     public var next: Int64
   }
 
-  public private(set) var lessons: [Lesson]
+  public private(set) var lessons: LessonList {
+    didSet { current = lessons[lessonIndex] }
+  }
   var runs: [String: LessonRun] = [:]
   /// How a lesson becomes a run: through the engine, or (for a capture's connections) through
   /// the passive tracker.
   let runner: @Sendable (Lesson) -> LessonRun
-  public private(set) var lessonIndex: Int
+  public private(set) var lessonIndex: Int {
+    didSet { current = lessons[lessonIndex] }
+  }
+  /// `lessons[lessonIndex]`, kept: a made entry is not made again for every look.
+  var current: Lesson
   public var step = 0
   public var language: Language
   public var themeName: String
@@ -116,16 +122,28 @@ public struct AppModel: Sendable {
     lessons: [Lesson], lessonID: String, language: Language, theme: String,
     runner: @escaping @Sendable (Lesson) -> LessonRun = { LessonRun($0) }
   ) {
+    self.init(
+      list: LessonList(lessons), lessonID: lessonID, language: language, theme: theme,
+      runner: runner)
+  }
+
+  /// The same, over a list whose entries may be made on demand (a capture's connections).
+  public init(
+    list lessons: LessonList, lessonID: String, language: Language, theme: String,
+    runner: @escaping @Sendable (Lesson) -> LessonRun = { LessonRun($0) }
+  ) {
     precondition(!lessons.isEmpty, "the model needs at least one lesson")
     self.lessons = lessons
     self.runner = runner
-    lessonIndex = lessons.firstIndex { $0.id == lessonID } ?? 0
+    let index = lessons.index(ofID: lessonID) ?? 0
+    lessonIndex = index
+    current = lessons[index]
     self.language = language
     themeName = Assets.themes[theme] != nil ? theme : "default"
     ensureRun()
   }
 
-  public var lesson: Lesson { lessons[lessonIndex] }
+  public var lesson: Lesson { current }
   /// The run on screen: the newest what-if branch, or the lesson's own run (after `o`, or when
   /// there is no branch).
   public var run: LessonRun {
@@ -152,14 +170,20 @@ public struct AppModel: Sendable {
 
   /// Adds lessons (those loaded after the first frame); an id already present is kept.
   public mutating func addLessons(_ more: [Lesson]) {
-    let current = lesson.id
-    var all = lessons
+    // Nothing to add (a capture's connections): the list stays as it is, made on demand.
+    guard !more.isEmpty else { return }
+    let shown = lesson.id
+    var all = lessons.all
     for l in more where !all.contains(where: { $0.id == l.id }) { all.append(l) }
     // Keep the library's order: built-ins as listed, then the rest.
     let order = Dictionary(uniqueKeysWithValues: more.enumerated().map { ($1.id, $0) })
     all.sort { (order[$0.id] ?? Int.max) < (order[$1.id] ?? Int.max) }
-    lessons = all
-    lessonIndex = lessons.firstIndex { $0.id == current } ?? 0
+    let list = LessonList(all)
+    // The index first, so the list's didSet reads a valid one.
+    let index = list.index(ofID: shown) ?? 0
+    if index < lessons.count { lessonIndex = index }
+    lessons = list
+    lessonIndex = index
   }
 
   /// Shows warnings (one line each, joined) until a key is pressed or 8 seconds pass.
@@ -181,7 +205,7 @@ public struct AppModel: Sendable {
   /// The sandbox after a command: its lesson and run replace the old ones.
   public mutating func replaceSandbox(_ session: SandboxSession) {
     sandbox = session
-    lessons[lessonIndex] = session.lesson
+    lessons.replace(at: lessonIndex, with: session.lesson)
     runs[session.lesson.id] = session.run
     branches = []
     showOriginal = false

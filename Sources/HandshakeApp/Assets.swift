@@ -14,9 +14,33 @@ public struct UIStrings: Sendable {
 
   /// The text for a key with `{name}` placeholders filled.
   public func format(_ key: String, _ args: [String: String]) -> String {
-    var s = self[key]
-    for (k, v) in args { s = s.replacingOccurrences(of: "{\(k)}", with: v) }
-    return s
+    UIStrings.fill(self[key], args)
+  }
+
+  /// `template` with each `{name}` that `args` has replaced by its value, in one pass: a value
+  /// is never searched again (a capture's text may hold braces), and a name `args` lacks stays
+  /// as written. One pass over the bytes, not a search per argument: a capture with 50,000
+  /// explanations formats each in microseconds.
+  public static func fill(_ template: String, _ args: [String: String]) -> String {
+    var utf8 = template.utf8[...]
+    guard utf8.contains(UInt8(ascii: "{")) else { return template }
+    var out = ""
+    out.reserveCapacity(template.utf8.count + 16)
+    while let open = utf8.firstIndex(of: UInt8(ascii: "{")) {
+      out += Substring(utf8[utf8.startIndex..<open])
+      let rest = utf8[utf8.index(after: open)...]
+      guard let close = rest.firstIndex(of: UInt8(ascii: "}")),
+        let value = args[String(Substring(rest[rest.startIndex..<close]))]
+      else {
+        out += "{"
+        utf8 = rest
+        continue
+      }
+      out += value
+      utf8 = rest[rest.index(after: close)...]
+    }
+    out += Substring(utf8)
+    return out
   }
 
   /// A count in words: the key `KEY_one` when `n` is 1 and the strings have it (English says

@@ -115,7 +115,7 @@ enum PickerView {
     let theme = m.theme
     let lessons = m.lessons
     // A capture's connections are listed by endpoints; level and tags mean nothing there.
-    let captures = lessons.allSatisfy { $0.tags == ["capture"] }
+    let captures = lessons.captures
     let inner = AppView.window(
       &f, r, title: m.strings[captures ? "picker_title_capture" : "picker_title"], m)
     let listHeight = max(1, min(lessons.count, inner.height - 6))

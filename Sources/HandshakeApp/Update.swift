@@ -303,11 +303,32 @@ public enum Update {
   }
 
   static func picker(_ k: Key, selected: Int, _ m: inout AppModel) {
+    let last = m.lessons.count - 1
+    // About a screenful: a capture may list hundreds of thousands of connections.
+    let page = max(1, m.height - 14)
+    if case .char(let c) = k, let d = c.wholeNumberValue {
+      // Digits go to that entry (connection N of a capture), as they are typed.
+      m.typedNumber = String((m.typedNumber + String(d)).prefix(9))
+      if let n = Int(m.typedNumber), n >= 1 { m.overlay = .picker(selected: min(last, n - 1)) }
+      return
+    }
+    if k != .backspace { m.typedNumber = "" }
     switch k {
     case .up, .char("k"):
       m.overlay = .picker(selected: max(0, selected - 1))
     case .down, .char("j"):
-      m.overlay = .picker(selected: min(m.lessons.count - 1, selected + 1))
+      m.overlay = .picker(selected: min(last, selected + 1))
+    case .pageUp:
+      m.overlay = .picker(selected: max(0, selected - page))
+    case .pageDown:
+      m.overlay = .picker(selected: min(last, selected + page))
+    case .home:
+      m.overlay = .picker(selected: 0)
+    case .end:
+      m.overlay = .picker(selected: last)
+    case .backspace:
+      m.typedNumber = String(m.typedNumber.dropLast())
+      if let n = Int(m.typedNumber), n >= 1 { m.overlay = .picker(selected: min(last, n - 1)) }
     case .enter, .right:
       m.overlay = nil
       m.open(lesson: selected)

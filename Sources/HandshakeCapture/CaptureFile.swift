@@ -73,6 +73,21 @@ public enum CaptureFile {
     var b: CaptureAddress
     var pb: UInt16
 
+    // Hashed as two words for IPv4 (nearly every packet): the derived hash of an enum with an
+    // array case walks the payload generically, the splitter's largest cost on a 1,000,000
+    // packet capture.
+    func hash(into h: inout Hasher) {
+      if case .v4(let x) = a, case .v4(let y) = b {
+        h.combine(UInt64(x) << 16 | UInt64(pa))
+        h.combine(UInt64(y) << 16 | UInt64(pb))
+      } else {
+        h.combine(a)
+        h.combine(pa)
+        h.combine(b)
+        h.combine(pb)
+      }
+    }
+
     init(_ s: DecodedSegment) {
       if (s.source, s.sourcePort) < (s.destination, s.destinationPort) {
         (a, pa, b, pb) = (s.source, s.sourcePort, s.destination, s.destinationPort)
@@ -87,7 +102,7 @@ public enum CaptureFile {
     var current: [Key: Int] = [:]
     var connections: [ConnectionSummary] = []
     /// Per connection: the ISN of its opening SYN, to tell a retransmitted SYN from a new one.
-    var openingISN: [Int: SeqNum] = [:]
+    var openingISN: [SeqNum?] = []
 
     /// The connection a segment belongs to (0-based), starting a new one when a SYN arrives on
     /// a 4-tuple whose connection has ended (or has another ISN).
@@ -104,25 +119,28 @@ public enum CaptureFile {
         ConnectionSummary(
           number: n + 1, client: (s.source, s.sourcePort),
           server: (s.destination, s.destinationPort), firstTime: time, lastTime: time))
-      if isSyn { openingISN[n] = s.seq }
+      openingISN.append(isSyn ? s.seq : nil)
       current[key] = n
       return n
     }
-
     mutating func count(_ s: DecodedSegment, in c: Int, time: Int64) {
-      var x = connections[c]
-      x.packets += 1
-      x.bytes += s.payloadLength
-      x.lastTime = max(x.lastTime, time)
-      let fromClient = s.source == x.client.address && s.sourcePort == x.client.port
+      // In place: a copy out and back would retain and release the addresses each packet.
+      connections[c].packets += 1
+      connections[c].bytes += s.payloadLength
+      connections[c].lastTime = max(connections[c].lastTime, time)
       if s.flags.contains(.syn) {
-        if s.flags.contains(.ack) { x.sawSynAck = true } else { x.sawSyn = true }
+        if s.flags.contains(.ack) {
+          connections[c].sawSynAck = true
+        } else {
+          connections[c].sawSyn = true
+        }
       }
       if s.flags.contains(.fin) {
-        if fromClient { x.clientFin = true } else { x.serverFin = true }
+        let fromClient =
+          s.sourcePort == connections[c].client.port && s.source == connections[c].client.address
+        if fromClient { connections[c].clientFin = true } else { connections[c].serverFin = true }
       }
-      if s.flags.contains(.rst) { x.reset = true }
-      connections[c] = x
+      if s.flags.contains(.rst) { connections[c].reset = true }
     }
   }
 
@@ -214,6 +232,23 @@ public enum CaptureFile {
   public static func analyze(
     _ source: any ByteSource, file: String, connection: Int, anonymize: Bool = false
   ) throws(CaptureError) -> (CaptureSummary, CaptureAnalysis) {
+    let (summary, analysis) = try summarize(
+      source, file: file, analyzing: connection, anonymize: anonymize)
+    guard let analysis else {
+      throw CaptureError(
+        file: file, offset: 0,
+        "there is no connection \(connection + 1): the capture has \(summary.connections.count)")
+    }
+    return (summary, analysis)
+  }
+
+  /// The connections in a capture and, in the same pass, connection `connection` (0-based)
+  /// through the passive tracker (nil when the capture has fewer): what `open` needs for its
+  /// picker and its first screen, reading a big file once.
+  public static func summarize(
+    _ source: any ByteSource, file: String, analyzing connection: Int, anonymize: Bool = false,
+    progress: ((Int) -> Void)? = nil
+  ) throws(CaptureError) -> (CaptureSummary, CaptureAnalysis?) {
     var observed: [ObservedSegment] = []
     var start: Int64? = nil
     // IPv6 addresses have no place in the engine's IPv4 segments: each one stands in as an
@@ -230,7 +265,9 @@ public enum CaptureFile {
         return x
       }
     }
-    let summary = try scan(source, file: file, full: true, anonymize: anonymize) { p, s, c in
+    let summary = try scan(
+      source, file: file, full: true, anonymize: anonymize, progress: progress
+    ) { p, s, c in
       guard c == connection else { return }
       let t0 = start ?? p.time
       start = t0
@@ -245,11 +282,7 @@ public enum CaptureFile {
           time: CaptureFile.relativeTime(p.time, since: t0), segment: seg, ipID: s.ipID,
           payloadLength: s.payloadLength))
     }
-    guard connection >= 0 && connection < summary.connections.count else {
-      throw CaptureError(
-        file: file, offset: 0,
-        "there is no connection \(connection + 1): the capture has \(summary.connections.count)")
-    }
+    guard connection >= 0 && connection < summary.connections.count else { return (summary, nil) }
     let conn = summary.connections[connection]
     func name(_ a: CaptureAddress, _ p: UInt16) -> String {
       if case .v6 = a { return "[\(a)]:\(p)" }

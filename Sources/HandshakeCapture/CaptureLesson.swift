@@ -51,6 +51,23 @@ public enum CaptureLesson {
     return LessonRun(recorded: tl, lesson: lesson, notes: notes)
   }
 
+  /// The picker's list for a capture: each connection's entry is made from the summary pass
+  /// when it is shown, so a capture of 300,000 connections opens as fast as its summary.
+  public static func picker(file: String, summary: CaptureSummary) -> LessonList {
+    let connections = summary.connections
+    let base = file.split(separator: "/").last.map(String.init) ?? file
+    return LessonList(
+      count: connections.count, captures: true,
+      make: { placeholder(file: file, connection: connections[$0]) },
+      locate: { id in
+        // "FILE#N" is connection N, the N-th of the summary (numbered from 1 in order).
+        guard id.hasPrefix(base + "#"), let n = Int(id.dropFirst(base.count + 1)) else {
+          return nil
+        }
+        return n - 1
+      })
+  }
+
   /// A connection as the lesson picker lists it, before it is analysed: its title and a
   /// one-line summary. Its id is "FILE#N".
   public static func placeholder(file: String, connection c: ConnectionSummary) -> Lesson {

@@ -103,6 +103,8 @@ public struct PassiveTracker {
 
   let segments: [ObservedSegment]
   var peers = [Peer(), Peer()]
+  /// Each side's newest entry in `tl.connectionSnapshots`.
+  var lastSnapshot: [Int32?] = [nil, nil]
   var tl: Timeline
   var observations: [(step: Int, what: CaptureObservation)] = []
   var knownFrom = [0, 0]
@@ -150,6 +152,20 @@ public struct PassiveTracker {
     tl.source = .capture
   }
 
+  /// For each side x and position i, the first segment at i or later that x sent
+  /// (`segments.count` when none): lets the look-ahead passes skip the other side's segments
+  /// instead of walking them, which is what keeps a one-sided capture linear.
+  func nextFromSide() -> [[Int]] {
+    var next = [[Int]](
+      repeating: [Int](repeating: segments.count, count: segments.count + 1), count: 2)
+    for i in segments.indices.reversed() {
+      let x = side(of: segments[i].segment)
+      next[x][i] = i
+      next[1 - x][i] = next[1 - x][i + 1]
+    }
+    return next
+  }
+
   /// Which side sent a segment: 0 (left) or 1 (right).
   func side(of s: Segment) -> Int {
     let l = tl.hosts[0]
@@ -173,9 +189,10 @@ public struct PassiveTracker {
     for k in 0..<2 where peers[k].state == nil { knownFrom[k] = -1 }
     appendStep(records: 0..<0, time: .zero)
     var previous = VirtualTime.zero
-    let lost = lostAfterCapture()
-    let unanswered = noReply()
-    let after = arrivalOrder()
+    let next = nextFromSide()
+    let lost = lostAfterCapture(next)
+    let unanswered = noReply(next)
+    let after = arrivalOrder(next)
     var pending: [Int: [Int]] = [:]
     for (k, j) in after.enumerated() { pending[j, default: []].append(k) }
     for (i, o) in segments.enumerated() {
@@ -210,10 +227,14 @@ public struct PassiveTracker {
   /// have received that ACK (nor any other covering ACK in between). Looking ahead like this
   /// is hindsight a forward-only tracker lacks: without it, the ACK's receiver would move on
   /// (to CLOSED, to TIME-WAIT) and then resend from a state it had left.
-  func lostAfterCapture() -> [Int: Int] {
+  func lostAfterCapture(_ next: [[Int]]) -> [Int: Int] {
     var lost: [Int: Int] = [:]
     var sentEnd: [SeqNum?] = [nil, nil]
     var firstCopy: [[UInt32: Int]] = [[:], [:]]
+    // Per side and sequence number, how far a resend's look-back has gone and for which end:
+    // the next resend of the same bytes starts there (the ACKs before it were judged already),
+    // so 50,000 copies of one SYN cost 50,000 steps and not 50,000².
+    var scanned: [[UInt32: (upTo: Int, end: SeqNum)]] = [[:], [:]]
     for (j, o) in segments.enumerated() {
       let s = o.segment
       let x = side(of: s)
@@ -229,12 +250,17 @@ public struct PassiveTracker {
         continue
       }
       let original = firstCopy[x][s.seq.rawValue] ?? 0
-      for i in (original + 1)..<j where lost[i] == nil {
+      var i = original + 1
+      if let done = scanned[x][s.seq.rawValue], done.end <= end { i = max(i, done.upTo) }
+      i = next[1 - x][min(i, segments.count)]
+      while i < j {
         let a = segments[i].segment
-        if side(of: a) != x, a.flags.contains(.ack), !a.flags.contains(.rst), a.ack >= end {
+        if lost[i] == nil, a.flags.contains(.ack), !a.flags.contains(.rst), a.ack >= end {
           lost[i] = j
         }
+        i = next[1 - x][i + 1]
       }
+      scanned[x][s.seq.rawValue] = (j, end)
     }
     return lost
   }
@@ -243,7 +269,24 @@ public struct PassiveTracker {
   /// nothing before the sender sent the same again; and a SYN or SYN,ACK after which the other
   /// side sent nothing at all. (A last segment of a capture that just stops is left alone: the
   /// capture may have ended before its answer.)
-  func noReply() -> Set<Int> {
+  func noReply(_ next: [[Int]]) -> Set<Int> {
+    struct Copy: Hashable {
+      var side: Int
+      var seq: UInt32
+      var synFin: UInt8
+      var length: Int
+    }
+    // Walking backwards, the next copy of the same segment from the same side.
+    var nextCopy = [Int](repeating: segments.count, count: segments.count)
+    var seen: [Copy: Int] = [:]
+    for j in segments.indices.reversed() {
+      let o = segments[j]
+      let key = Copy(
+        side: side(of: o.segment), seq: o.segment.seq.rawValue,
+        synFin: o.segment.flags.intersection([.syn, .fin]).rawValue, length: o.payloadLength)
+      nextCopy[j] = seen[key] ?? segments.count
+      seen[key] = j
+    }
     var out: Set<Int> = []
     for (j, o) in segments.enumerated() {
       let s = o.segment
@@ -251,24 +294,13 @@ public struct PassiveTracker {
       guard !f.contains(.rst), o.payloadLength > 0 || f.contains(.syn) || f.contains(.fin)
       else { continue }
       let x = side(of: s)
-      var answered = false
-      var again = false
-      var k = j + 1
-      while k < segments.count {
-        let r = segments[k].segment
-        if side(of: r) != x {
-          answered = true
-          break
-        }
-        if r.seq == s.seq && r.flags.intersection([.syn, .fin]) == f.intersection([.syn, .fin])
-          && segments[k].payloadLength == o.payloadLength
-        {
-          again = true
-          break
-        }
-        k += 1
+      // Unanswered: the same segment again before anything from the other side, or a SYN
+      // that nothing from the other side ever followed.
+      let answer = next[1 - x][j + 1]
+      let again = nextCopy[j] < answer
+      if answer == segments.count || again {
+        if again || f.contains(.syn) { out.insert(j) }
       }
-      if !answered && (again || f.contains(.syn)) { out.insert(j) }
     }
     return out
   }
@@ -334,19 +366,17 @@ public struct PassiveTracker {
   /// RCV.NXT at sending time in every stack, so a segment whose ACK does not cover the peer's
   /// FIN was sent before that FIN arrived: the FINs crossed (a simultaneous close), which one
   /// capture point alone would show in the wrong order.
-  func arrivalOrder() -> [Int] {
+  func arrivalOrder(_ next: [[Int]]) -> [Int] {
     var after = Array(segments.indices)
     for (k, o) in segments.enumerated() where o.segment.flags.contains(.fin) {
       let from = side(of: o.segment)
       let fin = o.segment.seq + UInt32(o.payloadLength)
-      var j = k + 1
+      var j = next[1 - from][k + 1]
       while j < segments.count {
         let r = segments[j].segment
-        if side(of: r) != from {
-          guard r.flags.contains(.ack), r.ack <= fin, !r.flags.contains(.rst) else { break }
-          after[k] = j
-        }
-        j += 1
+        guard r.flags.contains(.ack), r.ack <= fin, !r.flags.contains(.rst) else { break }
+        after[k] = j
+        j = next[1 - from][j + 1]
       }
     }
     return after
@@ -609,12 +639,13 @@ public struct PassiveTracker {
         continue
       }
       let snap = snapshot(k)
-      if let last = tl.connectionSnapshots.lastIndex(where: { $0.socket == Int32(k) }),
-        tl.connectionSnapshots[last] == snap
-      {
-        indices.append(Int32(last))
+      // The side's newest snapshot is remembered, not searched for: a search from the end
+      // walks the whole list when only one side ever changes (50,000 SYNs, one 4-tuple).
+      if let last = lastSnapshot[k], tl.connectionSnapshots[Int(last)] == snap {
+        indices.append(last)
       } else {
         tl.connectionSnapshots.append(snap)
+        lastSnapshot[k] = Int32(tl.connectionSnapshots.count - 1)
         indices.append(Int32(tl.connectionSnapshots.count - 1))
       }
     }

@@ -184,6 +184,10 @@ func runCase(_ name: String) {
         + String(format: ", peak memory %.0f MB", peakMemoryMB()))
   case "capture":
     captureBenchmark()
+  case "capture-random":
+    randomCaptureBenchmark()
+  case "syn-tuple":
+    synTupleBenchmark()
   case "ui":
     uiBenchmarks()
   case "deep":
@@ -203,8 +207,8 @@ if args.count > 1 {
   FileHandle.standardOutput.write(
     Data("handshake-bench: each case runs in its own process (build with -c release)\n".utf8))
   for c in [
-    "bulk", "bulk-records", "flood-off", "flood-on", "access", "pcap", "capture", "ui", "deep",
-    "whatif",
+    "bulk", "bulk-records", "flood-off", "flood-on", "access", "pcap", "capture",
+    "capture-random", "syn-tuple", "ui", "deep", "whatif",
   ] {
     let p = Process()
     p.executableURL = URL(fileURLWithPath: args[0])
@@ -508,5 +512,134 @@ func whatIfBenchmarks() {
       String(
         format: "what-if on %@: %d made, median %.1f ms, max %.1f ms", lesson.id, times.count,
         times[times.count / 2], times[times.count - 1]))
+  }
+}
+
+/// Writes `segments` (each with its capture time in µs from the start) as an Ethernet pcap.
+func writeCapture(_ path: String, _ segments: (inout [UInt8]) throws -> Void) throws {
+  let file = try OutputFile(path: path)
+  try file.write(PcapWriter.fileHeader)
+  var buffer: [UInt8] = []
+  try segments(&buffer)
+  try file.write(buffer)
+  try file.commit()
+}
+
+/// One record: a pcap packet header, an Ethernet header and `s` as IPv4, at `micros`.
+func appendRecord(_ s: Segment, micros: Int64, to buffer: inout [UInt8]) {
+  let at = micros + PcapWriter.epoch * 1_000_000
+  let start = buffer.count
+  buffer += [UInt8](repeating: 0, count: 16) + [0x02, 0, 0, 0, 0, 1, 0x02, 0, 0, 0, 0, 2, 8, 0]
+  s.appendIPv4(to: &buffer, ipID: 0)
+  let length = UInt32(buffer.count - start - 16)
+  for (k, v) in [UInt32(at / 1_000_000), UInt32(at % 1_000_000), length, length].enumerated() {
+    for j in 0..<4 { buffer[start + 4 * k + j] = UInt8(truncatingIfNeeded: v >> (8 * j)) }
+  }
+}
+
+/// What `open FILE` does before its picker is on screen, timed: the summary pass, the picker's
+/// entries, the model and the first frame. Prints the figure with the peak memory.
+func openPicker(_ path: String, label: String) {
+  let clock = ContinuousClock()
+  var line = ""
+  let d = clock.measure {
+    // As `open` does: one pass for the list and the first connection's run.
+    guard
+      let (s, first) = try? CaptureFile.summarize(
+        FileSource(path: path), file: path, analyzing: 0),
+      let analysis = first
+    else {
+      line = "cannot read"
+      return
+    }
+    let source = CaptureLesson.picker(file: path, summary: s)
+    let firstRun = CaptureLesson.run(
+      file: path, capture: s, connection: s.connections[0], analysis: analysis)
+    var m = AppModel(
+      list: source, lessonID: source[0].id, language: .en, theme: "default",
+      runner: { _ in firstRun })
+    m.overlay = .picker(selected: 0)
+    m.width = 100
+    m.height = 30
+    let f = AppView.render(m)
+    line = "\(s.packets) packets, \(s.connections.count) connections; frame \(f.width)x\(f.height)"
+  }
+  print(
+    "\(label): \(line); open to the picker in " + String(format: "%.2f s", seconds(d))
+      + String(format: ", peak memory %.0f MB", peakMemoryMB()))
+}
+
+/// Issue 13's scale case: 1,000,000 random TCP packets (random flags, sequence numbers and
+/// 4-tuples from a pool, so about 343,000 connections), opened to the picker.
+func randomCaptureBenchmark() {
+  let path = FileManager.default.temporaryDirectory.appendingPathComponent(
+    "handshake-bench-\(getpid())-random.pcap"
+  ).path
+  defer { unlink(path) }
+  var rng = SplitMix64(seed: 13)
+  let flagsChoices: [TCPFlags] = [.syn, [.syn, .ack], .ack, [.psh, .ack], [.fin, .ack], .rst]
+  do {
+    try writeCapture(path) { buffer in
+      for i in 0..<1_000_000 {
+        let tuple = rng.next() % 330_000
+        let client = IPv4Address(
+          10, UInt8(tuple >> 16 & 0xFF), UInt8(tuple >> 8 & 0xFF), UInt8(tuple & 0xFF))
+        let port = UInt16(1024 + tuple % 60_000)
+        var s = Segment(
+          source: client, destination: IPv4Address(192, 168, 0, 1), sourcePort: port,
+          destinationPort: 80, seq: SeqNum(UInt32(truncatingIfNeeded: rng.next())),
+          ack: SeqNum(UInt32(truncatingIfNeeded: rng.next())),
+          flags: flagsChoices[Int(rng.next() % UInt64(flagsChoices.count))], window: 512)
+        if rng.next() % 2 == 0 {
+          swap(&s.source, &s.destination)
+          swap(&s.sourcePort, &s.destinationPort)
+        }
+        appendRecord(s, micros: Int64(i) * 10, to: &buffer)
+      }
+    }
+  } catch {
+    print("capture-random: cannot write the test file: \(error)")
+    return
+  }
+  openPicker(path, label: "capture-random")
+}
+
+/// Issue 13's other scale case: 50,000 SYNs on one 4-tuple, traced as text and opened; once as
+/// one SYN sent again and again (one connection), once with a new ISN each time (a SYN with a
+/// new ISN is a new connection).
+func synTupleBenchmark() {
+  for sameISN in [true, false] {
+    let path = FileManager.default.temporaryDirectory.appendingPathComponent(
+      "handshake-bench-\(getpid())-syns.pcap"
+    ).path
+    defer { unlink(path) }
+    do {
+      try writeCapture(path) { buffer in
+        for i in 0..<50_000 {
+          let s = Segment(
+            source: IPv4Address(10, 0, 0, 1), destination: IPv4Address(10, 0, 0, 2),
+            sourcePort: 40000, destinationPort: 80,
+            seq: SeqNum(UInt32(truncatingIfNeeded: sameISN ? 1000 : 1000 + 100_000 * i)),
+            flags: .syn,
+            window: 65535, options: TCPOptions(mss: 1460))
+          appendRecord(s, micros: Int64(i) * 1000, to: &buffer)
+        }
+      }
+    } catch {
+      print("syn-tuple: cannot write the test file: \(error)")
+      return
+    }
+    let label = "syn-tuple (\(sameISN ? "one ISN" : "a new ISN each"))"
+    let clock = ContinuousClock()
+    var lines = 0
+    let d = clock.measure {
+      guard let (_, a) = try? CaptureFile.analyze(FileSource(path: path), file: path, connection: 0)
+      else { return }
+      lines = a.timeline.textLines(absolute: false).count
+    }
+    print(
+      "\(label): connection 1 traced (\(lines) text lines) in "
+        + String(format: "%.2f s", seconds(d)))
+    openPicker(path, label: label)
   }
 }

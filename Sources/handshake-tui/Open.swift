@@ -39,24 +39,33 @@ struct Open: ParsableCommand {
     } catch {
       throw CommandFailure(error.description)
     }
-    let summary = try CaptureInput.summarize(input, anonymize: anonymize)
     if list {
-      CaptureInput.printList(summary)
+      CaptureInput.printList(try CaptureInput.summarize(input, anonymize: anonymize))
       return
     }
+    // One pass gives the picker's list and the first connection's run (a big file is read
+    // once before the first frame, not twice).
+    let first = conn ?? 1
+    let (summary, analysis) = try CaptureInput.summarize(
+      input, analyzing: first - 1, anonymize: anonymize)
     guard !summary.connections.isEmpty else {
       throw CaptureError(file: file, offset: 0, "no TCP connection in this capture")
     }
-    if let conn, !(1...summary.connections.count).contains(conn) {
+    guard let analysis, (1...summary.connections.count).contains(first) else {
       throw ValidationError(
         "--conn takes 1 to \(summary.connections.count): this capture has \(summary.connections.count) connections"
       )
     }
-    let lessons = summary.connections.map { CaptureLesson.placeholder(file: file, connection: $0) }
+    let lessons = CaptureLesson.picker(file: file, summary: summary)
+    let firstRun = CaptureLesson.run(
+      file: file, capture: summary, connection: summary.connections[first - 1],
+      analysis: analysis)
+    let firstID = lessons[first - 1].id
     var model = AppModel(
-      lessons: lessons, lessonID: lessons[(conn ?? 1) - 1].id, language: language, theme: theme,
+      list: lessons, lessonID: firstID, language: language, theme: theme,
       runner: { [anonymize] lesson in
-        CaptureInput.run(input, lesson: lesson, summary: summary, anonymize: anonymize)
+        if lesson.id == firstID { return firstRun }
+        return CaptureInput.run(input, lesson: lesson, summary: summary, anonymize: anonymize)
       })
     // Several connections and none chosen: start in the picker.
     if conn == nil && lessons.count > 1 { model.overlay = .picker(selected: 0) }
@@ -77,13 +86,31 @@ enum CaptureInput {
   }
 
   static func summarize(_ input: InputFile, anonymize: Bool = false) throws -> CaptureSummary {
+    try withProgress(input) { progress in
+      try CaptureFile.summarize(
+        FileSource(input), file: input.path, anonymize: anonymize, progress: progress)
+    }
+  }
+
+  /// The summary and, in the same pass, connection `connection` (0-based) analysed.
+  static func summarize(_ input: InputFile, analyzing connection: Int, anonymize: Bool) throws
+    -> (CaptureSummary, CaptureAnalysis?)
+  {
+    try withProgress(input) { progress in
+      try CaptureFile.summarize(
+        FileSource(input), file: input.path, analyzing: connection, anonymize: anonymize,
+        progress: progress)
+    }
+  }
+
+  /// `read` with a progress bar on standard error when reading takes more than a moment.
+  static func withProgress<T>(_ input: InputFile, _ read: (@escaping (Int) -> Void) throws -> T)
+    throws -> T
+  {
     let size = input.size
     let started = ContinuousClock.now
     var shown = false
-    let summary = try CaptureFile.summarize(
-      FileSource(input), file: input.path, anonymize: anonymize
-    ) { offset in
-      // A progress bar only when reading takes more than a moment.
+    let result = try read { offset in
       guard size > 0, ContinuousClock.now - started > .milliseconds(500) else { return }
       shown = true
       let done = min(40, offset * 40 / size)
@@ -93,7 +120,7 @@ enum CaptureInput {
             .utf8))
     }
     if shown { FileHandle.standardError.write(Data("\r\u{1B}[K".utf8)) }
-    return summary
+    return result
   }
 
   /// Connection `conn` (1-based; 1 when not given, with a note when there are several) of a
@@ -101,12 +128,12 @@ enum CaptureInput {
   static func connection(_ input: InputFile, name: String, conn: Int?, anonymize: Bool) throws
     -> (CaptureSummary, CaptureAnalysis, Int)
   {
-    let summary = try summarize(input, anonymize: anonymize)
+    let n = conn ?? 1
+    let (summary, analysis) = try summarize(input, analyzing: n - 1, anonymize: anonymize)
     guard !summary.connections.isEmpty else {
       throw CaptureError(file: name, offset: 0, "no TCP connection in this capture")
     }
-    let n = conn ?? 1
-    guard (1...summary.connections.count).contains(n) else {
+    guard let analysis, (1...summary.connections.count).contains(n) else {
       throw ValidationError(
         "--conn takes 1 to \(summary.connections.count): this capture has \(summary.connections.count) connections"
       )
@@ -116,9 +143,7 @@ enum CaptureInput {
         "note: \(summary.connections.count) connections in \(name); using 1 (choose with --conn N; list them with open --list)"
       )
     }
-    let (s, analysis) = try CaptureFile.analyze(
-      FileSource(input), file: name, connection: n - 1, anonymize: anonymize)
-    return (s, analysis, n)
+    return (summary, analysis, n)
   }
 
   static func run(
