@@ -8,15 +8,19 @@ import TerminalUI
 public enum TerminalApp {
   /// At most this many queued events are applied before a frame is drawn again.
   static let maxBatch = 100_000
+  /// How often a live capture is looked at, in milliseconds.
+  static let pollMillis = 200
 
   /// Runs until the user quits. Returns after the terminal has been restored. `moreLessons` is
   /// called once the first frame is on screen, so the lesson picker fills in without delaying
   /// it; the warnings it gives (a lesson folder's bad files) are shown on screen and returned,
-  /// with what was said about the locale.
+  /// with what was said about the locale. `poll`, when given, is called between frames (at least
+  /// every `pollMillis`) to bring in what a live capture has read since.
   @discardableResult
   public static func run(
     _ model: AppModel, ascii: Bool = false,
     moreLessons: () -> (lessons: [Lesson], warnings: [String]) = { ([], []) },
+    poll: ((inout AppModel) -> Void)? = nil,
     perform: (AppModel.Effect) -> (text: String, warning: Bool)? = { _ in nil }
   ) throws -> [String] {
     let term = try CursesTerminal(ascii: ascii)
@@ -70,7 +74,9 @@ public enum TerminalApp {
         }
       }
       let wake = Update.nextWake(m)
-      let timeout = wake.map { Int(max(0, $0 - nowMillis())) }
+      var timeout = wake.map { Int(max(0, $0 - nowMillis())) }
+      // A live capture: look for more packets five times a second whatever else waits.
+      if poll != nil { timeout = min(timeout ?? Self.pollMillis, Self.pollMillis) }
       var event = term.next(timeoutMillis: timeout)
       Update.apply(.tick(now: nowMillis()), to: &m)
       // Apply this event and every one already waiting, then draw once: held keys must not
@@ -92,6 +98,7 @@ public enum TerminalApp {
         else { break }
         event = next
       }
+      poll?(&m)
       // What the update asked for (a quiz log line); a failure is said on screen.
       for e in m.takeEffects() {
         guard let said = perform(e) else { continue }

@@ -168,6 +168,43 @@ public struct AppModel: Sendable {
     if runs[lesson.id] == nil { runs[lesson.id] = runner(lesson) }
   }
 
+  /// A capture still arriving (`live`, `open --follow`): how much has come, and whether the
+  /// stream has ended. The status line says so; End follows the newest step.
+  public struct LiveState: Hashable, Sendable {
+    public var packets: Int
+    public var ended: Bool
+    public init(packets: Int, ended: Bool) {
+      self.packets = packets
+      self.ended = ended
+    }
+  }
+  public var live: LiveState? = nil
+
+  /// More of a live capture has arrived: the list of connections as it now stands, and the
+  /// connection on screen run again (through `runner`) when `changed` says it has more. At the
+  /// last step, the view follows the newest; anywhere else it stays where it is.
+  public mutating func updateLive(list: LessonList, changed: (Lesson) -> Bool, live: LiveState) {
+    self.live = live
+    let shown = lesson.id
+    let index = list.index(ofID: shown) ?? 0
+    let following = step >= lastStep
+    if index < lessons.count { lessonIndex = index }
+    lessons = list
+    lessonIndex = index
+    // Another connection's run is stale once more has arrived: made again when opened.
+    let keep = runs[lesson.id]
+    runs = [:]
+    if lesson.id == shown, let keep, !changed(lesson) {
+      runs[lesson.id] = keep
+    } else {
+      runs[lesson.id] = runner(lesson)
+    }
+    if let o = overlay, case .picker(let selected) = o {
+      overlay = .picker(selected: min(selected, lessons.count - 1))
+    }
+    step = following ? lastStep : min(step, lastStep)
+  }
+
   /// Adds lessons (those loaded after the first frame); an id already present is kept.
   public mutating func addLessons(_ more: [Lesson]) {
     // Nothing to add (a capture's connections): the list stays as it is, made on demand.

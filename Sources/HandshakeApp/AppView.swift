@@ -125,6 +125,10 @@ enum TitleBar {
         s.format("autoplay", ["s": VirtualDuration.millis(a.interval).description]), at: 0)
     }
     if !m.typedNumber.isEmpty || m.typingStep { right.insert("→ \(m.typedNumber)_", at: 0) }
+    if let live = m.live {
+      right.insert(
+        s.format(live.ended ? "live_ended" : "live_marker", ["packets": "\(live.packets)"]), at: 0)
+    }
     right.append(s["language_name"])
     let rightText = " " + right.joined(separator: " │ ") + " "
     // A what-if on screen says so where the title is: the class must know it is not the lesson.

@@ -28,7 +28,10 @@ enum NarrationView {
       for text in narration { add(text, "narration") }
     }
     if m.step == m.lastStep && m.step > 0 {
-      out.append((m.strings["end_caption"], "caption"))
+      // A live capture has no end yet: more may arrive at this step.
+      out.append(
+        (m.strings[m.live.map { $0.ended } == false ? "live_end_so_far" : "end_caption"], "caption")
+      )
       if m.quizMode { quizSummary(m, width: w, &out) }
     }
     // A question, open or revealed, comes first: it must be read whole, and the lesson's own

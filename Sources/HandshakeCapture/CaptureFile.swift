@@ -61,13 +61,15 @@ public struct CaptureSummary: Sendable {
   public var tcpPackets = 0
   public var connections: [ConnectionSummary] = []
   public var warnings: [CaptureWarning] = []
+
+  public init(format: CaptureReader.Format) { self.format = format }
 }
 
 /// Reads a capture, splits its TCP packets into connections and feeds one of them to the
 /// passive tracker. Streams: memory holds the connection table, not the file.
 public enum CaptureFile {
   /// A connection's key: both ends, in a fixed order.
-  struct Key: Hashable {
+  struct Key: Hashable, Sendable {
     var a: CaptureAddress
     var pa: UInt16
     var b: CaptureAddress
@@ -98,7 +100,7 @@ public enum CaptureFile {
   }
 
   /// The live state of the splitter: the current connection on each 4-tuple.
-  struct Table {
+  struct Table: Sendable {
     var current: [Key: Int] = [:]
     var connections: [ConnectionSummary] = []
     /// Per connection: the ISN of its opening SYN, to tell a retransmitted SYN from a new one.

@@ -68,6 +68,25 @@ public enum CaptureLesson {
       })
   }
 
+  /// What a live capture shows before its first connection: a lesson with nothing in it, which
+  /// says where the connections will come from. Its id is "SOURCE#0".
+  public static func waiting(source: String) -> LessonRun {
+    let lesson = Lesson.recorded(
+      id: "\(source)#0", file: source,
+      title: both { $0.format("live_waiting_title", ["source": source]) },
+      summary: both { $0.format("live_waiting", ["source": source]) },
+      hosts: [
+        HostSpec(
+          name: "—", address: IPv4Address(0), side: .left, role: .tcp(TCPConfig()), port: 0),
+        HostSpec(
+          name: "—", address: IPv4Address(0), side: .right, role: .tcp(TCPConfig()), port: 0),
+      ])
+    let tl = PassiveTracker.analyze([], names: ("—", "—")).timeline
+    return LessonRun(
+      recorded: tl, lesson: lesson,
+      notes: [0: [both { $0.format("live_waiting", ["source": source]) }]])
+  }
+
   /// A connection as the lesson picker lists it, before it is analysed: its title and a
   /// one-line summary. Its id is "FILE#N".
   public static func placeholder(file: String, connection c: ConnectionSummary) -> Lesson {

@@ -18,6 +18,7 @@ struct Live: ParsableCommand {
     abstract: "Show TCP connections on this machine as they happen (with tcpdump).",
     discussion: """
       Examples:
+        sudo handshake-tui live -i lo tcp port 8080      (the screen: L lists connections)
         sudo handshake-tui live -i lo tcp port 8080 --count 1 --format text
         sudo handshake-tui live -i eth0 --anonymize --format jsonl
       Capturing needs root, or tcpdump with the capability: sudo setcap cap_net_raw,cap_net_admin=eip $(which tcpdump)
@@ -27,16 +28,23 @@ struct Live: ParsableCommand {
 
   @Option(name: .shortAndLong, help: "The interface to capture on.") var interface = "lo"
   @Argument(help: "A tcpdump filter (default: tcp).") var filter: [String] = []
-  @Option(help: "text (a ladder line per step) or jsonl (the trace contract).")
-  var format: Format = .text
+  @Option(
+    help:
+      "text (a ladder line per step) or jsonl (the trace contract), printed as each connection ends; without it, the screen (on a terminal) or text."
+  )
+  var format: Format?
   @Option(help: "Stop after this many connections.") var count: Int?
   @Flag(help: "Documentation addresses and stand-in ports; no payload bytes.") var anonymize = false
+  @OptionGroup var screen: ScreenOptions
 
   func validate() throws {
     if let n = count, n < 1 { throw ValidationError("--count takes 1 or more") }
+    if count != nil && format == nil && isatty(1) != 0 {
+      throw ValidationError("--count goes with --format text or jsonl (the screen runs until q)")
+    }
   }
 
-  func print(_ c: LiveCapture.Connection, number: Int) {
+  func print(_ c: LiveCapture.Connection, number: Int, format: Format) {
     let tl = c.analysis.timeline
     switch format {
     case .jsonl:
@@ -53,26 +61,17 @@ struct Live: ParsableCommand {
     try? StandardOutput.shared.finish()
   }
 
-  /// tcpdump's output as it comes, and how much of it there was.
-  final class Reading {
+  /// tcpdump's output: what was read to see that it started, then the rest as it comes.
+  struct TcpdumpSource: ByteSource, Sendable {
     let child: ChildProcess
-    let interface: String
-    let expression: [String]
-    var bytes = 0
+    var first: [UInt8]
 
-    init(child: ChildProcess, interface: String, expression: [String]) {
-      self.child = child
-      self.interface = interface
-      self.expression = expression
-    }
-
-    func next(_ n: Int) -> [UInt8] {
-      let b = child.read(upTo: n)
-      if bytes == 0 && !b.isEmpty {
-        printError("live: capturing on \(interface) (\(expression.joined(separator: " ")))")
+    mutating func read(upTo count: Int) throws(CaptureError) -> [UInt8] {
+      if !first.isEmpty {
+        defer { first = [] }
+        return first
       }
-      bytes += b.count
-      return b
+      return child.read(upTo: count)
     }
   }
 
@@ -100,23 +99,10 @@ struct Live: ParsableCommand {
     sigaddset(&ending, SIGTERM)
     sigaddset(&ending, SIGHUP)
     pthread_sigmask(SIG_UNBLOCK, &ending, nil)
-    let reading = Reading(child: child, interface: interface, expression: expression)
-    var printed = 0
-    do {
-      try LiveCapture.follow(
-        StreamSource { reading.next($0) }, file: "tcpdump", anonymize: anonymize
-      ) { c in
-        printed += 1
-        print(c, number: printed)
-        return count.map { printed < $0 } ?? true
-      }
-    } catch {
-      // tcpdump wrote no capture (its own words below say why), or the stream broke off.
-      if reading.bytes > 0 { printError("live: \(error)") }
-    }
-    child.terminate()
-    let status = child.wait()
-    if reading.bytes == 0 {
+    // tcpdump writes the file header as soon as it captures: nothing means it could not.
+    let first = child.read(upTo: 1 << 16)
+    guard !first.isEmpty else {
+      let status = child.wait()
       let why = child.errorText().split(separator: "\n").last { !$0.isEmpty }.map(String.init) ?? ""
       if why.lowercased().contains("permission") || why.contains("Operation not permitted") {
         printError(
@@ -126,6 +112,31 @@ struct Live: ParsableCommand {
         printError("live: tcpdump could not capture on \(interface) (exit \(status)): \(why)")
       }
       throw ExitCode(2)
+    }
+    defer {
+      child.terminate()
+      child.wait()
+    }
+    let source = TcpdumpSource(child: child, first: first)
+    let described = "tcpdump -i \(interface)"
+    guard let format = format ?? (isatty(1) != 0 ? nil : .text) else {
+      // On a terminal: the screen, connections listed as they begin.
+      let feed = LiveFeed(source: described, anonymize: anonymize)
+      feed.start(file: "tcpdump") { source }
+      try feed.show(screen, language: try screen.language(), theme: try screen.themeName())
+      return
+    }
+    printError("live: capturing on \(interface) (\(expression.joined(separator: " ")))")
+    var printed = 0
+    do {
+      try LiveCapture.follow(source, file: "tcpdump", anonymize: anonymize) { c in
+        printed += 1
+        print(c, number: printed, format: format)
+        return count.map { printed < $0 } ?? true
+      }
+    } catch {
+      // The stream broke off: what was printed stands.
+      printError("live: \(error)")
     }
   }
 }

@@ -25,6 +25,11 @@ struct Open: ParsableCommand {
   @Flag(help: "Print the connections and exit.") var list = false
   @Flag(
     help:
+      "Keep reading a file another program is still writing (tcpdump -U -w FILE): connections appear as they begin, End follows the newest packet."
+  )
+  var follow = false
+  @Flag(
+    help:
       "Show documentation addresses (192.0.2.x, 2001:db8::x) and stand-in ports instead of the real ones, and no payload bytes: safe to project."
   )
   var anonymize = false
@@ -41,6 +46,13 @@ struct Open: ParsableCommand {
     }
     if list {
       CaptureInput.printList(try CaptureInput.summarize(input, anonymize: anonymize))
+      return
+    }
+    if follow {
+      let name = file.split(separator: "/").last.map(String.init) ?? file
+      let feed = LiveFeed(source: name, anonymize: anonymize)
+      feed.start(file: file) { FollowSource(FileSource(input), feed: feed) }
+      try feed.show(screen, language: language, theme: theme)
       return
     }
     // One pass gives the picker's list and the first connection's run (a big file is read

@@ -39,7 +39,8 @@ struct ScreenOptions: ParsableArguments {
   /// Runs the screen until the user quits; no terminal is exit status 2 with one clear line.
   func show(
     _ model: AppModel,
-    moreLessons: () -> (lessons: [Lesson], warnings: [String]) = { ([], []) }
+    moreLessons: () -> (lessons: [Lesson], warnings: [String]) = { ([], []) },
+    poll: ((inout AppModel) -> Void)? = nil
   ) throws {
     var model = model
     model.colorAllowed = !noColor
@@ -54,7 +55,9 @@ struct ScreenOptions: ParsableArguments {
       }
     }
     do {
-      let warnings = try TerminalApp.run(model, ascii: ascii, moreLessons: moreLessons) { e in
+      let warnings = try TerminalApp.run(
+        model, ascii: ascii, moreLessons: moreLessons, poll: poll
+      ) { e in
         if case .save(let path, let text) = e {
           // A lesson file: written all-or-nothing, a device or FIFO written through.
           do {

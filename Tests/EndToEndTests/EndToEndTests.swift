@@ -146,6 +146,57 @@ struct EndToEndTests {
     try t.wait(for: "EXIT=0")
   }
 
+  @Test(
+    "open --follow: a file still being written; the ladder grows, End follows, the picker fills")
+  func follow() throws {
+    let fixtures = URL(fileURLWithPath: #filePath).deletingLastPathComponent()
+      .deletingLastPathComponent().appendingPathComponent("CaptureTests/Fixtures")
+    let a = try Data(contentsOf: fixtures.appendingPathComponent("a_normal.pcap"))
+    let b = try Data(contentsOf: fixtures.appendingPathComponent("b_refused.pcap"))
+    // The records of a_normal.pcap: 24 bytes of file header, then 16-byte headers + data.
+    var cuts: [Int] = []
+    var at = 24
+    while at + 16 <= a.count {
+      let n = Int(a[at + 8]) | Int(a[at + 9]) << 8 | Int(a[at + 10]) << 16 | Int(a[at + 11]) << 24
+      at += 16 + n
+      cuts.append(at)
+    }
+    let t = try Tmux()
+    let file = t.dir.appendingPathComponent("growing.pcap")
+    // The file header only: nothing to show yet.
+    try a.prefix(24).write(to: file)
+    try t.startBinary("open --follow \(file.path)", width: 100, height: 30)
+    try t.wait(for: "Nothing yet: connections appear here")
+    try t.wait(for: "live, 0 packets")
+    // The handshake arrives: three packets, six steps, and the view at the end.
+    let handle = try FileHandle(forWritingTo: file)
+    handle.seekToEndOfFile()
+    handle.write(a.subdata(in: 24..<cuts[2]))
+    let three = try t.wait(for: "step 6/6")
+    #expect(three.contains("ESTABLISHED"))
+    #expect(three.contains("growing.pcap: connection 1"))
+    // Step back, then more arrives: the view stays where it was.
+    try t.keys("Left")
+    try t.wait(for: "step 5/6")
+    handle.write(a.subdata(in: cuts[2]..<cuts[5]))
+    try t.wait(for: "step 5/12")
+    // End follows the newest; the rest arrives and the view goes with it.
+    try t.keys("End")
+    try t.wait(for: "step 12/12")
+    handle.write(a.subdata(in: cuts[5]..<a.count))
+    let all = try t.wait(for: "step 22/22")
+    #expect(all.contains("TIME-WAIT"))
+    #expect(all.contains("live, 11 packets"))
+    // A second connection: the picker lists it.
+    handle.write(b.dropFirst(24))
+    try t.wait(for: "live, 13 packets")
+    try t.keys("L")
+    try t.wait(for: "growing.pcap: connection 2")
+    try handle.close()
+    try t.keys("q")
+    try t.wait(for: "EXIT=0")
+  }
+
   @Test("--anonymize: no real address or high port on the screen, in a trace or an export")
   func anonymized() throws {
     let file = URL(fileURLWithPath: #filePath).deletingLastPathComponent()

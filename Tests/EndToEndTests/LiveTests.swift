@@ -123,6 +123,43 @@ struct LiveTests {
   }
 }
 
+/// `live` on the screen, in tmux: the waiting page, then the real connection as it happens.
+@Suite(
+  "live capture on the screen",
+  .enabled(
+    if: (Spawn.which("tcpdump", extra: ["/usr/sbin/tcpdump"]) != nil && getuid() == 0)
+      || Tmux.required,
+    "live needs tcpdump and the right to capture (root): CI has both"))
+struct LiveScreenTests {
+  @Test("live -i lo in tmux, en and ko: the connection appears and ends in TIME-WAIT on the closer")
+  func screen() throws {
+    for (lang, waiting, one, two) in [
+      ("en", "Nothing yet", "live, 10 packets", "live, 20 packets"),
+      ("ko", "아직 아무것도 없습니다", "실시간, 패킷 10개", "실시간, 패킷 20개"),
+    ] {
+      // Ports of their own: the other live tests run at the same time.
+      let port = UInt16(21000 + (getpid() + (lang == "ko" ? 7 : 3)) % 20000)
+      let t = try Tmux()
+      try t.startBinary(
+        "live -i lo tcp port \(port) --lang \(lang) --theme projector", width: 100, height: 30)
+      try t.wait(for: waiting)
+      try LiveTests.connection(port: port)
+      let s = try t.wait(for: one)
+      #expect(s.contains("127.0.0.1:\(port)"))
+      #expect(s.contains("TIME-WAIT"))
+      #expect(s.contains("LAST-ACK → CLOSED"))
+      // A second connection: the list fills.
+      try LiveTests.connection(port: port)
+      try t.wait(for: two)
+      try t.keys("L")
+      let picker = try t.wait(for: lang == "en" ? "connection 2" : "연결 2")
+      #expect(picker.contains(lang == "en" ? "connection 1" : "연결 1"))
+      try t.keys("q")
+      try t.wait(for: "EXIT=0")
+    }
+  }
+}
+
 /// `live` where it cannot capture: one line says what to do, exit code 2.
 @Suite(
   "live capture: when it cannot",
