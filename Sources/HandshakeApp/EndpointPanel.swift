@@ -84,7 +84,9 @@ enum EndpointPanel {
     // A capture that starts mid-connection does not know a side's state at first.
     let knownFrom = side == .left ? tl.stateKnownFrom.left : tl.stateKnownFrom.right
     let unknown = knownFrom < 0 || step < knownFrom
-    let badge = !host.isTCP ? s["panel_scripted"] : unknown ? s["panel_unknown"] : state.rfcName
+    // Not TCP: in a lesson a scripted host; in a capture a spoofed or silent address.
+    let notTCP = s[tl.source == .capture ? "panel_silent" : "panel_scripted"]
+    let badge = !host.isTCP ? notTCP : unknown ? s["panel_unknown"] : state.rfcName
     var bs = badgeStyle(state, theme)
     let stateChanged = before.map { $0.state != state } ?? false
     if stateChanged { bs.bold = true }
@@ -102,7 +104,10 @@ enum EndpointPanel {
         &f, shownBadge, Rect(x: inner.x, y: y, width: width, height: 1), y: y, style: bs)
       y += 1
     }
-    guard host.isTCP else { return }
+    guard host.isTCP else {
+      if tl.source == .capture { lines([[s["panel_silent_why"]]], theme["muted"]) }
+      return
+    }
     guard let c else {
       if let l = now.listener, l.open {
         lines(

@@ -42,9 +42,11 @@ public enum CaptureLesson {
     let hosts = [tl.left, tl.right].map { h in
       let info = tl.hosts[Int(h)]
       let port = tl.sockets[Int(h)].localPort
+      // A side that is no TCP (spoofed, or silent) is drawn as what it is: no TCB at all.
+      let role: HostRole =
+        analysis.silentHosts.contains(Int32(h)) ? .scripted : .tcp(TCPConfig())
       return HostSpec(
-        name: info.name, address: info.address, side: info.side, role: .tcp(TCPConfig()), port: port
-      )
+        name: info.name, address: info.address, side: info.side, role: role, port: port)
     }
     var lesson = placeholder(file: file, connection: summary)
     lesson.scenario = Scenario(hosts: hosts, script: [])

@@ -62,6 +62,9 @@ public struct CaptureAnalysis: Sendable {
   public var timeline: Timeline
   /// What to explain, by step.
   public var observations: [(step: Int, what: CaptureObservation)]
+  /// Sides (0 left, 1 right) that are no TCP at all: one SYN, and the SYN,ACKs that answered it
+  /// never answered (a spoofed source, or a host that keeps silent). They have no TCB to show.
+  public var silentHosts: Set<Int32> = []
 }
 
 /// Reconstructs both endpoints' TCP states from the segments of one connection as a capture
@@ -97,6 +100,9 @@ public struct PassiveTracker {
     var bytesReceived = 0
     var retransmissions = 0
     var wasEstablished = false
+    /// It answered a SYN with what looks like a SYN cookie: a cookie keeps no TCB, so the
+    /// side stays in LISTEN until an ACK with the cookie comes back.
+    var cookieSent = false
     /// First transmission of each sequence start this side sent, to say "after how long".
     var firstSent: [UInt32: Int] = [:]
   }
@@ -110,6 +116,8 @@ public struct PassiveTracker {
   var knownFrom = [0, 0]
   /// Both SYNs carried window scale.
   var scaling = false
+  /// Sides known, with hindsight, to be no TCP (see `CaptureAnalysis.silentHosts`).
+  var silent = [false, false]
 
   /// Analyses one connection's segments, in capture order. `names` label the two hosts; the
   /// left one is the side that sent the first SYN (or, without one, the first segment).
@@ -120,7 +128,9 @@ public struct PassiveTracker {
     t.run()
     t.tl.stateKnownFrom = (t.knownFrom[0], t.knownFrom[1])
     t.tl.indexRelativeBases()
-    return CaptureAnalysis(timeline: t.tl, observations: t.observations)
+    return CaptureAnalysis(
+      timeline: t.tl, observations: t.observations,
+      silentHosts: Set((0..<2).filter { t.silent[$0] }.map { Int32($0) }))
   }
 
   init(_ segments: [ObservedSegment], names: (left: String, right: String)?) {
@@ -187,11 +197,13 @@ public struct PassiveTracker {
       }
     }
     for k in 0..<2 where peers[k].state == nil { knownFrom[k] = -1 }
-    appendStep(records: 0..<0, time: .zero)
-    var previous = VirtualTime.zero
     let next = nextFromSide()
     let lost = lostAfterCapture(next)
     let unanswered = noReply(next)
+    silent = (0..<2).map { isSilent($0, unanswered) }
+    for k in 0..<2 where silent[k] { tl.hosts[k].isTCP = false }
+    appendStep(records: 0..<0, time: .zero)
+    var previous = VirtualTime.zero
     let after = arrivalOrder(next)
     var pending: [Int: [Int]] = [:]
     for (k, j) in after.enumerated() { pending[j, default: []].append(k) }
@@ -201,6 +213,9 @@ public struct PassiveTracker {
       previous = time
       let from = side(of: o.segment)
       depart(i, o, from: from, time: time)
+      if silent[from] && o.segment.flags.contains(.syn) {
+        observations.append((tl.steps.count - 1, .silent(host: Int32(from))))
+      }
       for k in pending[i] ?? [] {
         if let proof = lost[k] {
           vanish(k, at: 1 - side(of: segments[k].segment), proof: proof, time: time)
@@ -329,7 +344,7 @@ public struct PassiveTracker {
     for x in 0..<2 {
       let mine = segments.indices.filter { side(of: segments[$0].segment) == x }
       let other = segments.indices.filter { side(of: segments[$0].segment) != x }
-      guard let firstMine = mine.first else { continue }
+      guard !mine.isEmpty else { continue }
       let synsOnly = mine.allSatisfy {
         let f = segments[$0].segment.flags
         return f.contains(.syn) && !f.contains(.ack)
@@ -349,16 +364,22 @@ public struct PassiveTracker {
               host: Int32(x), tries: mine.count, times: mine.map { segments[$0].time })
           ))
         appendStep(records: first..<tl.records.count, time: time)
-      } else if other.allSatisfy({ unanswered.contains($0) }) && mine.count == 1
-        && firstMine < (other.first ?? 0)
-      {
-        // One SYN, and the SYN,ACKs that answered it went unanswered: nobody is there.
-        peers[x].state = .closed
-        noteState(x, from: before)
-        observations.append((tl.steps.count, .silent(host: Int32(x))))
-        appendStep(records: first..<tl.records.count, time: time)
       }
     }
+  }
+
+  /// True when side `x` is no TCP: it sent one SYN and nothing else, and every segment the
+  /// other side sent (its SYN,ACKs) went unanswered. Known before the first step (hindsight),
+  /// so the side is never shown with a state it did not have.
+  func isSilent(_ x: Int, _ unanswered: Set<Int>) -> Bool {
+    let mine = segments.indices.filter { side(of: segments[$0].segment) == x }
+    let other = segments.indices.filter { side(of: segments[$0].segment) != x }
+    guard mine.count == 1, let only = mine.first, let firstOther = other.first else {
+      return false
+    }
+    let f = segments[only].segment.flags
+    return f.contains(.syn) && !f.contains(.ack) && only < firstOther
+      && other.allSatisfy { unanswered.contains($0) }
   }
 
   /// For each segment, the segment after whose departure it arrives: itself, except for a FIN
@@ -476,13 +497,19 @@ public struct PassiveTracker {
     } else if f.contains(.syn) && !f.contains(.ack) {
       if p.state == nil || p.state == .closed { p.state = .synSent }
     } else if f.contains(.syn) {
-      if p.state == nil || p.state == .listen || p.state == .synSent { p.state = .synReceived }
-      p.passive = p.passive || before != .synSent
       if before == .listen || before == nil, peers[1 - x].offeredTimestamps == false,
         peers[1 - x].offeredScale != nil || peers[1 - x].offeredSack,
         s.options.windowScale == nil, !s.options.sackPermitted, s.options.timestamps == nil
       {
-        observations.append((step, .cookieLikely(tx: tx)))
+        // A cookie keeps no TCB (Linux's tcp_syn_flood_action): the listener stays as it
+        // was, and only the ACK that returns the cookie makes a connection.
+        if !p.cookieSent { observations.append((step, .cookieLikely(tx: tx))) }
+        p.cookieSent = true
+        p.passive = true
+        if p.state == nil { p.state = .listen }
+      } else {
+        if p.state == nil || p.state == .listen || p.state == .synSent { p.state = .synReceived }
+        p.passive = p.passive || before != .synSent
       }
     } else if f.contains(.fin) && !retransmission {
       p.finSeq = end - 1
@@ -589,6 +616,11 @@ public struct PassiveTracker {
         p.state = .synReceived  // simultaneous open
       case .synReceived? where f.contains(.ack) && p.iss.map({ s.ack > $0 }) == true:
         p.state = f.contains(.fin) ? .closeWait : .established
+      case .listen?
+      where p.cookieSent && f.contains(.ack) && !f.contains(.syn)
+        && p.iss.map({ s.ack == $0 + 1 }) == true:
+        // The cookie came back: the connection is made now, straight to ESTABLISHED.
+        p.state = f.contains(.fin) ? .closeWait : .established
       case .established? where f.contains(.fin):
         p.state = .closeWait
       case .finWait1? where f.contains(.fin):
@@ -618,7 +650,8 @@ public struct PassiveTracker {
 
   /// Records a state change of side `k` (and the step its state became known).
   mutating func noteState(_ k: Int, from before: TCPState?) {
-    guard let now = peers[k].state, now != before else { return }
+    // A side that is no TCP has no states to record.
+    guard !silent[k], let now = peers[k].state, now != before else { return }
     if before == nil {
       knownFrom[k] = tl.steps.count
       observations.append((tl.steps.count, .stateDecided(host: Int32(k), state: now)))
@@ -660,6 +693,7 @@ public struct PassiveTracker {
   /// reset (its panel says CLOSED and no socket, as the engine's would).
   func hasConnection(_ k: Int) -> Bool {
     let p = peers[k]
+    if silent[k] { return false }
     return !(p.state == .closed && !p.synSeen && !p.wasEstablished && p.iss == nil)
   }
 
@@ -670,7 +704,7 @@ public struct PassiveTracker {
     let info = tl.sockets[k]
     let negotiated = p.synSeen && other.synSeen
     return ConnectionSnapshot(
-      socket: Int32(k), state: p.state ?? .closed, passive: p.passive, fromCookie: false,
+      socket: Int32(k), state: p.state ?? .closed, passive: p.passive, fromCookie: p.cookieSent,
       localPort: info.localPort, remoteAddress: info.remoteAddress ?? IPv4Address(0),
       remotePort: info.remotePort ?? 0, iss: p.iss ?? SeqNum(0), irs: p.irs, sndUna: p.sndUna,
       sndNxt: p.sndNxt, sndWnd: p.sndWnd, sndWl1: SeqNum(0), sndWl2: SeqNum(0), rcvNxt: p.rcvNxt,

@@ -192,8 +192,11 @@ struct UnansweredTests {
     let (summary, a) = try CaptureFile.analyze(MemorySource(bytes), file: "f", connection: 0)
     let tl = a.timeline
     #expect(states(tl, host: 1) == [.synReceived])
-    #expect(states(tl, host: 0) == [.synSent, .closed])
-    #expect(a.observations.contains { if case .silent(0) = $0.what { true } else { false } })
+    // No TCP at the spoofed address: no state at any step, said when its SYN leaves.
+    #expect(states(tl, host: 0) == [])
+    #expect(a.silentHosts == [0])
+    #expect(
+      a.observations.contains { if case .silent(0) = $0.what { $0.step == 1 } else { false } })
     // Every SYN,ACK went unanswered, the retransmissions too.
     let synAcks = tl.transmissions.filter { $0.from == 1 }
     #expect(synAcks.count > 1 && synAcks.allSatisfy { $0.firstLanding?.dropped == .noReply })
@@ -201,6 +204,56 @@ struct UnansweredTests {
       file: "f.pcap", capture: summary, connection: summary.connections[0], analysis: a)
     let words = run.notes.values.flatMap { $0 }
     #expect(words.contains { $0.en.contains("No TCP at") && $0.ko.contains("TCP가 없습니다") })
+    // On screen, in both languages: the spoofed side's badge says what it is, at every step.
+    for (language, badge, why) in [
+      (Language.en, "no TCP", "spoofed or silent"), (.ko, "TCP 없음", "위조 또는 무응답"),
+    ] {
+      var m = AppModel(
+        lessons: [run.lesson], lessonID: run.lesson.id, language: language, theme: "default",
+        runner: { _ in run })
+      Update.apply(.resize(width: 100, height: 30), to: &m)
+      for step in [0, 1, m.lastStep] {
+        m.step = step
+        let text = AppView.render(m).lines.joined(separator: "\n")
+        #expect(text.contains(badge) && text.contains(why), "step \(step): \(text)")
+        #expect(!text.contains("SYN-SENT"))
+      }
+    }
+  }
+
+  @Test("a SYN cookie keeps no state: the listener stays in LISTEN until the cookie comes back")
+  func cookie() throws {
+    func seg(_ from: Int, _ flags: TCPFlags, seq: UInt32, ack: UInt32 = 0, _ o: TCPOptions = .none)
+      -> ObservedSegment
+    {
+      let a = IPv4Address(10, 0, 0, 1)
+      let b = IPv4Address(10, 0, 0, 2)
+      return ObservedSegment(
+        time: VirtualTime(micros: Int64(from) * 10),
+        segment: Segment(
+          source: from == 0 ? a : b, destination: from == 0 ? b : a,
+          sourcePort: from == 0 ? 40000 : 80, destinationPort: from == 0 ? 80 : 40000,
+          seq: SeqNum(seq), ack: SeqNum(ack), flags: flags, window: 1000, options: o),
+        ipID: 0, payloadLength: 0)
+    }
+    var offer = TCPOptions(mss: 1460)
+    offer.windowScale = 7
+    offer.sackPermitted = true
+    let a = PassiveTracker.analyze([
+      seg(0, .syn, seq: 100, offer),
+      seg(1, [.syn, .ack], seq: 5000, ack: 101, TCPOptions(mss: 1460)),
+      seg(0, .ack, seq: 101, ack: 5001),
+    ])
+    let tl = a.timeline
+    #expect(a.observations.contains { if case .cookieLikely = $0.what { true } else { false } })
+    // LISTEN while the cookie is out (steps 3 and 4: the SYN,ACK leaves and arrives), then
+    // ESTABLISHED when the ACK with the cookie arrives.
+    #expect(states(tl, host: 1) == [.established])
+    for step in 3...5 {
+      #expect(tl.endpoint(.right, atStep: step).state == .listen, "step \(step)")
+    }
+    #expect(tl.endpoint(.right, atStep: 6).state == .established)
+    #expect(states(tl, host: 0) == [.synSent, .established])
   }
 }
 
