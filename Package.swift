@@ -30,7 +30,7 @@ let package = Package(
     // MARK: The app: model, update, view and widgets, themes and interface text (from assets/).
     .target(
       name: "HandshakeApp",
-      dependencies: ["HandshakeSim", "HandshakeLessons", "TerminalUI", "Yams"],
+      dependencies: ["HandshakeSim", "HandshakeLessons", "TerminalUI"],
       plugins: ["EmbedFiles"]),
 
     // MARK: Exports: pcap files and handouts (text, Markdown, SVG).
@@ -79,7 +79,10 @@ let package = Package(
     .testTarget(name: "HandshakeIOTests", dependencies: ["HandshakeIO"]),
     .testTarget(
       name: "HandshakeAppTests",
-      dependencies: ["HandshakeApp", "HandshakeLessons", "HandshakeSim", "TerminalUI"],
+      dependencies: [
+        "HandshakeApp", "HandshakeLessons", "HandshakeSim", "TerminalUI",
+        .product(name: "Yams", package: "Yams"),
+      ],
       exclude: ["Snapshots"]),
     .testTarget(
       name: "HandshakeLessonsTests",

@@ -1,7 +1,6 @@
 import Foundation
 import HandshakeLessons
 import TerminalUI
-import Yams
 
 /// Interface text in one language, from `assets/strings/LANG.yaml` (compiled into the binary).
 public struct UIStrings: Sendable {
@@ -101,35 +100,20 @@ public enum Assets {
     EmbeddedAssets.files.first { $0.path == path }?.text ?? ""
   }
 
-  static func table(of path: String) -> [String: String] {
-    guard let node = try? Yams.compose(yaml: text(of: path), .basic), case .mapping(let m) = node
-    else {
-      return [:]
-    }
-    var out: [String: String] = [:]
-    for (k, v) in m {
-      if case .scalar(let ks) = k, case .scalar(let vs) = v {
-        out[ks.string] = vs.string.sanitizedKeepingNewlines
-      }
-    }
-    return out
-  }
+  /// A strings file, as EmbedTool parsed and checked it at build time (no control characters,
+  /// no bidirectional overrides: nothing to sanitize at start-up).
+  static func table(of path: String) -> [String: String] { EmbeddedAssets.tables[path] ?? [:] }
 
+  /// A theme file's roles, from the build-time parse.
   static func styles(of path: String) -> [String: Style] {
-    guard let node = try? Yams.compose(yaml: text(of: path), .basic), case .mapping(let m) = node
-    else {
-      return [:]
-    }
     var out: [String: Style] = [:]
-    for (k, v) in m {
-      guard case .scalar(let role) = k, case .mapping(let attrs) = v else { continue }
+    for (role, attributes) in EmbeddedAssets.themes[path] ?? [:] {
       var s = Style()
-      for (ak, av) in attrs {
-        guard case .scalar(let a) = ak, case .scalar(let value) = av else { continue }
-        let flag = value.string == "true"
-        switch a.string {
-        case "fg": s.foreground = TerminalColor(rawValue: value.string)
-        case "bg": s.background = TerminalColor(rawValue: value.string)
+      for (a, value) in attributes {
+        let flag = value == "true"
+        switch a {
+        case "fg": s.foreground = TerminalColor(rawValue: value)
+        case "bg": s.background = TerminalColor(rawValue: value)
         case "bold": s.bold = flag
         case "dim": s.dim = flag
         case "reverse": s.reverse = flag
@@ -137,7 +121,7 @@ public enum Assets {
         default: break
         }
       }
-      out[role.string] = s
+      out[role] = s
     }
     return out
   }

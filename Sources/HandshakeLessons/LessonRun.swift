@@ -155,12 +155,12 @@ public struct LessonRun: Sendable {
     more += checkExpectations()
     more += checkQuestions()
     self.problems = problems + more
-    warnings = literalNumberWarnings()
   }
 
   /// Things `lint` says without failing: a sequence number written as a literal in prose,
-  /// which then disagrees with the screen in one of the two number modes.
-  public private(set) var warnings: [LessonError] = []
+  /// which then disagrees with the screen in one of the two number modes. Worked out when
+  /// asked (only `lint` asks): playing a lesson does not wait for it.
+  public var warnings: [LessonError] { literalNumberWarnings() }
 
   /// The narrations of a step, in a language, placeholders filled; sequence numbers relative
   /// (as the ladder shows them by default) or absolute.

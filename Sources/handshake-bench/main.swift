@@ -190,6 +190,8 @@ func runCase(_ name: String) {
     synTupleBenchmark()
   case "ui":
     uiBenchmarks()
+  case "launch":
+    launchBenchmarks()
   case "deep":
     deepBenchmarks()
   case "whatif":
@@ -208,7 +210,7 @@ if args.count > 1 {
     Data("handshake-bench: each case runs in its own process (build with -c release)\n".utf8))
   for c in [
     "bulk", "bulk-records", "flood-off", "flood-on", "access", "pcap", "capture",
-    "capture-random", "syn-tuple", "ui", "deep", "whatif",
+    "capture-random", "syn-tuple", "ui", "launch", "deep", "whatif",
   ] {
     let p = Process()
     p.executableURL = URL(fileURLWithPath: args[0])
@@ -261,6 +263,10 @@ func uiBenchmarks() {
     print("ui in a terminal: skipped (needs tmux and \(Tmux.binary))")
     return
   }
+  // The normal lesson's last step, as the status line counts.
+  let last =
+    ((try? LessonLibrary.builtIn(id: "normal")).map { LessonRun($0).timeline.stepCount }
+      ?? 19) - 1
   do {
     // Launch to first frame, five times.
     var launches: [Double] = []
@@ -270,7 +276,7 @@ func uiBenchmarks() {
       try t.start(
         "sh -c 'date +%s%N > \(t.dir.path)/t0; exec env HANDSHAKE_FIRST_FRAME_FILE=\(mark) \(Tmux.binary)'"
       )
-      try t.wait(for: "step 0/18")
+      try t.wait(for: "step 0/\(last)")
       let deadline = Date().addingTimeInterval(5)
       var first = ""
       while first.isEmpty && Date() < deadline {
@@ -293,16 +299,16 @@ func uiBenchmarks() {
     let t = try Tmux()
     let log = t.dir.appendingPathComponent("bytes").path
     try t.start(Tmux.binary)
-    try t.wait(for: "step 0/18")
+    try t.wait(for: "step 0/\(last)")
     try t.run(["pipe-pane", "-O", "-t", t.session, "cat >> \(log)"])
-    for i in 1...18 {
+    for i in 1...last {
       try t.keys("Right")
-      try t.wait(for: "step \(i)/18")
+      try t.wait(for: "step \(i)/\(last)")
     }
     try t.wait(for: "▸")
     let bytes = (try? FileManager.default.attributesOfItem(atPath: log)[.size] as? Int) ?? 0
     print(
-      "bytes to the terminal per step (normal, 100×30, with animation): \(bytes / 18) on average")
+      "bytes to the terminal per step (normal, 100×30, with animation): \(bytes / last) on average")
     if let pid = try t.panePID() {
       Thread.sleep(forTimeInterval: 1)  // let the last step's animation finish
       let before = cpuTicks(pid)

@@ -16,6 +16,7 @@ import HandshakeSim
 /// (text, Markdown or SVG).
 struct Export: ParsableCommand {
   static let configuration = CommandConfiguration(
+    commandName: "export",
     abstract: "Write a lesson's run (or a capture's connection) as a pcap file or a handout.",
     discussion: """
       Examples:

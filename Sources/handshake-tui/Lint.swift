@@ -7,7 +7,8 @@ import TerminalUI
 /// `handshake-tui lint FILE...`: loads, runs and checks each lesson; "ok" lines for good files,
 /// "file:line:column: message" for problems, and a non-zero exit if any.
 struct Lint: ParsableCommand {
-  static let configuration = CommandConfiguration(abstract: "Check lesson files.")
+  static let configuration = CommandConfiguration(
+    commandName: "lint", abstract: "Check lesson files.")
 
   @Argument(help: "Lesson files.") var files: [String] = []
   @Flag(help: "Check the built-in lessons.") var builtin = false

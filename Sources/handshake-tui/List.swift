@@ -5,7 +5,8 @@ import HandshakeSim
 
 /// `handshake-tui list`: id, title, step count and tags of every lesson.
 struct List: ParsableCommand {
-  static let configuration = CommandConfiguration(abstract: "List the lessons.")
+  static let configuration = CommandConfiguration(
+    commandName: "list", abstract: "List the lessons.")
 
   enum Format: String, ExpressibleByArgument, CaseIterable { case text, json }
 
@@ -16,11 +17,17 @@ struct List: ParsableCommand {
   func run() throws {
     let lib = try options.libraryWarningOnce()
     let language = Language(rawValue: lang) ?? .en
+    // Each lesson's step count is a run of it: all at once, on every core; the panels'
+    // snapshots are not needed to count steps.
+    let counts = try LessonLibrary.inParallel(lib.lessons) { l in
+      var scenario = l.scenario
+      scenario.recordSnapshots = false
+      return Simulation.run(scenario).stepCount
+    }
     switch format {
     case .text:
       let width = lib.lessons.map(\.id.count).max() ?? 0
-      for l in lib.lessons {
-        let steps = LessonRun(l).timeline.stepCount
+      for (l, steps) in zip(lib.lessons, counts) {
         let id = l.id + String(repeating: " ", count: width - l.id.count)
         output(
           "\(id)  \(pad(String(steps), 4)) steps  \(l.title[language])  [\(l.tags.joined(separator: ", "))]"
@@ -29,7 +36,7 @@ struct List: ParsableCommand {
     case .json:
       output("[")
       for (i, l) in lib.lessons.enumerated() {
-        let steps = LessonRun(l).timeline.stepCount
+        let steps = counts[i]
         let tags = l.tags.map(\.jsonQuoted).joined(separator: ",")
         output(
           "  {\"id\":\(l.id.jsonQuoted),\"title\":{\"en\":\(l.title.en.jsonQuoted),\"ko\":\(l.title.ko.jsonQuoted)},"

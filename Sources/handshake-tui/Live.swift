@@ -15,6 +15,7 @@ import TerminalUI
 /// the passive tracker when it ends, and its trace is printed.
 struct Live: ParsableCommand {
   static let configuration = CommandConfiguration(
+    commandName: "live",
     abstract: "Show TCP connections on this machine as they happen (with tcpdump).",
     discussion: """
       Examples:

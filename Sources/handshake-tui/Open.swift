@@ -11,6 +11,7 @@ import HandshakeSim
 /// states reconstructed by the passive tracker.
 struct Open: ParsableCommand {
   static let configuration = CommandConfiguration(
+    commandName: "open",
     abstract: "Step through a real capture (pcap or pcapng) with both endpoints' states.",
     discussion: """
       Capture a handshake with, for example:

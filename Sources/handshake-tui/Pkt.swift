@@ -10,6 +10,7 @@ import TerminalUI
 /// (exit 2).
 struct Pkt: ParsableCommand {
   static let configuration = CommandConfiguration(
+    commandName: "pkt",
     abstract: "Run a packetdrill script against the engine.",
     discussion: """
       The engine is the kernel under test: the script's system calls are its application's,

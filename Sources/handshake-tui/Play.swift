@@ -8,6 +8,7 @@ import HandshakeSim
 /// `handshake-tui [play] [LESSON]`: the interactive lesson player.
 struct Play: ParsableCommand {
   static let configuration = CommandConfiguration(
+    commandName: "play",
     abstract: "Play a lesson in the terminal (the default command).")
 
   @OptionGroup var options: LessonOptions

@@ -8,7 +8,8 @@ import TerminalUI
 /// `handshake-tui render LESSON --step N --size WxH`: prints the exact frame the terminal would
 /// show (the same view code), for tests, screenshots and bug reports.
 struct Render: ParsableCommand {
-  static let configuration = CommandConfiguration(abstract: "Print one frame of a lesson as text.")
+  static let configuration = CommandConfiguration(
+    commandName: "render", abstract: "Print one frame of a lesson as text.")
 
   @OptionGroup var options: LessonOptions
   @Argument(help: "A lesson id or file.") var lesson: String = "normal"

@@ -9,6 +9,7 @@ import HandshakeSim
 /// FILE` keeps it as a lesson. With `--commands FILE`, the commands of a file, and the trace.
 struct Sandbox: ParsableCommand {
   static let configuration = CommandConfiguration(
+    commandName: "sandbox",
     abstract: "Build a scenario in front of the class, one command at a time.",
     discussion: """
       Commands (on the : line, or one per line of --commands FILE):

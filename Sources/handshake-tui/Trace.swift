@@ -8,7 +8,8 @@ import HandshakeSim
 
 /// `handshake-tui trace LESSON [--format jsonl|text]`: runs a lesson and prints its timeline.
 struct Trace: ParsableCommand {
-  static let configuration = CommandConfiguration(abstract: "Print a lesson's timeline.")
+  static let configuration = CommandConfiguration(
+    commandName: "trace", abstract: "Print a lesson's timeline.")
 
   enum Format: String, ExpressibleByArgument, CaseIterable { case jsonl, text }
 

@@ -196,3 +196,44 @@ struct HostileInputTests {
     #expect(!r.stderr.contains("yaml_set_max_nest_level"))
   }
 }
+
+/// The build-time parse of the interface strings and themes (issue 15): a file outside their
+/// form stops the build with file:line:column, and a control character never gets in.
+@Suite("assets checked at build time")
+struct EmbedToolTests {
+  static var tool: String? {
+    let dir = URL(fileURLWithPath: Tmux.binary).deletingLastPathComponent()
+    return ["EmbedTool", "EmbedTool-tool"].map { dir.appendingPathComponent($0).path }
+      .first { FileManager.default.isExecutableFile(atPath: $0) }
+  }
+
+  @Test(
+    "bad lines are refused with where and what",
+    .enabled(if: EmbedToolTests.tool != nil || Tmux.required, "needs the built EmbedTool"),
+    arguments: [
+      ("strings/en.yaml", "ok: \"fine\"\nbad \"no colon\"\n", "strings/en.yaml:2:4:"),
+      ("strings/en.yaml", "ok: \"a \u{1B}[31m red\"\n", "U+1B is not allowed"),
+      ("strings/en.yaml", "ok: \"a \u{202E} turn\"\n", "U+202E is not allowed"),
+      (
+        "strings/en.yaml", "ok: \"one\"\nok: \"two\"\n",
+        "strings/en.yaml:2:1: error: the key ok is given twice"
+      ),
+      ("strings/en.yaml", "ok: \"bad \\q\"\n", "unknown escape"),
+      ("themes/x.yaml", "title: fg black\n", "themes/x.yaml:1:6:"),
+    ])
+  func refused(_ path: String, _ text: String, _ said: String) throws {
+    let tool = try #require(Self.tool)
+    let dir = FileManager.default.temporaryDirectory.appendingPathComponent(
+      "hs-embed-\(getpid())-\(UInt32.random(in: 0...UInt32.max))")
+    defer { try? FileManager.default.removeItem(at: dir) }
+    let file = dir.appendingPathComponent(path)
+    try FileManager.default.createDirectory(
+      at: file.deletingLastPathComponent(), withIntermediateDirectories: true)
+    try text.write(to: file, atomically: true, encoding: .utf8)
+    let out = dir.appendingPathComponent("out.swift").path
+    let r = try Spawn.run([tool, dir.path, out, "EmbeddedAssets", file.path])
+    #expect(r.status == 1)
+    #expect(r.stderr.contains(said), "\(r.stderr)")
+    #expect(!FileManager.default.fileExists(atPath: out))
+  }
+}
