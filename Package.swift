@@ -99,6 +99,7 @@ let package = Package(
       name: "ExportTests",
       dependencies: [
         "HandshakeExport", "HandshakeIO", "HandshakeLessons", "HandshakeSim", "TmuxDriver",
+        "HandshakeApp", "TerminalUI",
       ]),
     // The real binary, driven in tmux (it needs the executable built, which `swift test` does).
     .testTarget(name: "EndToEndTests", dependencies: ["TmuxDriver"]),

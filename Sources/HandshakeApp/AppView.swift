@@ -97,20 +97,26 @@ public enum AppView {
 
 /// The top line: lesson, step, virtual time, numbers mode, language.
 enum TitleBar {
-  static func draw(_ f: inout Frame, _ r: Rect, _ m: AppModel) {
-    let style = m.theme["title"]
-    f.fill(r, with: Cell(" ", style))
+  /// "step 4/18", or a folded burst's "steps 5–9/18 (5 as one: x opens)".
+  static func stepText(_ m: AppModel) -> String {
     let s = m.strings
-    let t = m.timeline.steps[m.shownStep].time
-    var stepText = s.format("step", ["i": "\(m.step)", "n": "\(m.lastStep)"])
     if let b = m.run.burst(containing: m.step), !m.expandedBursts.contains(b.steps.lowerBound) {
-      stepText = s.format(
+      return s.format(
         "step_burst",
         [
           "a": "\(b.steps.lowerBound)", "b": "\(b.steps.upperBound)", "n": "\(m.lastStep)",
           "count": "\(b.steps.count)",
         ])
     }
+    return s.format("step", ["i": "\(m.step)", "n": "\(m.lastStep)"])
+  }
+
+  static func draw(_ f: inout Frame, _ r: Rect, _ m: AppModel) {
+    let style = m.theme["title"]
+    f.fill(r, with: Cell(" ", style))
+    let s = m.strings
+    let t = m.timeline.steps[m.shownStep].time
+    let stepText = Self.stepText(m)
     var right = [
       stepText, s.format("time", ["t": Format.seconds(t)]),
       m.absolute ? s["absolute"] : s["relative"],

@@ -1,5 +1,6 @@
 import ArgumentParser
 import HandshakeApp
+import HandshakeExport
 import HandshakeIO
 import HandshakeLessons
 import HandshakeSim
@@ -9,7 +10,15 @@ import TerminalUI
 /// show (the same view code), for tests, screenshots and bug reports.
 struct Render: ParsableCommand {
   static let configuration = CommandConfiguration(
-    commandName: "render", abstract: "Print one frame of a lesson as text.")
+    commandName: "render",
+    abstract: "Print one frame of a lesson as text, or write it as a picture (SVG, HTML).",
+    discussion: """
+      Examples:
+        handshake-tui render normal --step 4 --size 100x30
+        handshake-tui render syn-flood --step 9 --lang ko --theme projector --format svg -o flood.svg
+      """)
+
+  enum Format: String, ExpressibleByArgument, CaseIterable { case text, svg, html }
 
   @OptionGroup var options: LessonOptions
   @Argument(help: "A lesson id or file.") var lesson: String = "normal"
@@ -20,6 +29,10 @@ struct Render: ParsableCommand {
   @Flag(help: "Absolute sequence numbers.") var absolute = false
   @Option(help: "Open a window: diagram, segment, help or picker.") var overlay: String?
   @Flag(help: "Follow the frame with a mask of its styles.") var withStyles = false
+  @Option(help: "text, or svg or html: the frame as a picture, in the theme's colours.")
+  var format: Format = .text
+  @Option(name: .shortAndLong, help: "Where the picture goes (default: standard output).")
+  var output: String?
   @Option(
     help:
       "Keys to press after going to the step, separated by spaces: Right Left Enter Escape Home End Tab, or characters (2 r Q z)."
@@ -66,9 +79,21 @@ struct Render: ParsableCommand {
     case let o?: throw ValidationError("--overlay takes diagram, segment, help or picker, not \(o)")
     }
     let frame = AppView.render(model)
-    output(frame.lines.joined(separator: "\n"))
+    guard format == .text else {
+      let picture = FramePicture(frame, dark: theme != "projector-light")
+      let text =
+        format == .svg
+        ? picture.svg(language: lang)
+        : picture.html(language: lang, title: "\(l.title[language]) · \(step)")
+      let file = try OutputFile(path: output)
+      try file.write(text)
+      try file.commit()
+      return
+    }
+    if output != nil { throw ValidationError("-o goes with --format svg or html") }
+    StandardOutput.shared.line(frame.lines.joined(separator: "\n"))
     if withStyles {
-      output(frame.styleMask.joined(separator: "\n"))
+      StandardOutput.shared.line(frame.styleMask.joined(separator: "\n"))
     }
   }
 }

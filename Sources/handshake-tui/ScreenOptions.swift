@@ -16,6 +16,11 @@ struct ScreenOptions: ParsableArguments {
   @Flag(help: "Quiz mode: a question is revealed by answering it, and scored (Q switches).")
   var quiz = false
   @Option(help: "With --quiz: append one JSON line per answer to this file.") var quizLog: String?
+  @Flag(
+    help:
+      "Plain text, one step at a time, for a screen reader or TERM=dumb: no boxes, no cursor movement; type Enter, b, a step number or an answer, then Enter."
+  )
+  var plain = false
 
   var environment: [String: String] { ProcessInfo.processInfo.environment }
   var noColor: Bool { !(environment["NO_COLOR"] ?? "").isEmpty }
@@ -46,6 +51,13 @@ struct ScreenOptions: ParsableArguments {
     model.colorAllowed = !noColor
     model.absolute = absolute
     model.quizMode = quiz
+    // TERM=dumb cannot be drawn on: the same lesson as plain text, said once.
+    let dumb = environment["TERM"] == "dumb"
+    if plain || dumb {
+      if dumb && !plain { printError(Assets.strings(model.language)["plain_dumb"]) }
+      showPlain(model, poll: poll)
+      return
+    }
     var log: AppendFile? = nil
     if let path = quizLog {
       do {
@@ -90,6 +102,28 @@ struct ScreenOptions: ParsableArguments {
           ("handshake-tui: " + (e.description == "not a terminal" ? s["not_a_tty"] : e.description)
             + "\n").utf8))
       throw ExitCode(2)
+    }
+  }
+}
+
+extension ScreenOptions {
+  /// Plain mode: a step's block of text, then a line of input, until `q` or the end of input.
+  func showPlain(_ model: AppModel, poll: ((inout AppModel) -> Void)?) {
+    var m = model
+    var size = winsize()
+    let columns =
+      ioctl(1, UInt(TIOCGWINSZ), &size) == 0 && size.ws_col > 0
+      ? Int(size.ws_col) : Int(environment["COLUMNS"] ?? "") ?? 80
+    Update.apply(.resize(width: max(80, columns), height: 30), to: &m)
+    m.animation = nil
+    while true {
+      poll?(&m)
+      for line in PlainView.text(m, width: min(columns, 100)) { output(line) }
+      output("")
+      try? StandardOutput.shared.finish()
+      guard let line = readLine(strippingNewline: true), PlainView.apply(line, to: &m) else {
+        break
+      }
     }
   }
 }

@@ -518,3 +518,34 @@ struct NoTTYTests {
     #expect(try Data(contentsOf: outURL).isEmpty)
   }
 }
+
+/// `play --plain` with keys piped in, and TERM=dumb (issue 16 point 4).
+@Suite("plain mode, the real binary")
+struct PlainModeTests {
+  static func run(_ keys: String, _ args: String, env: String = "") throws -> Spawn.Result {
+    try Spawn.run(["/bin/sh", "-c", "printf '\(keys)' | \(env) \(Tmux.binary) \(args)"])
+  }
+
+  @Test("a whole lesson read in both languages, step by step, to its end")
+  func wholeLesson() throws {
+    let enter = String(repeating: "\\n", count: 25)
+    for (lang, end, last) in [
+      ("en", "The end of the lesson.", "step 19/19"), ("ko", "수업의 끝입니다.", "19/19단계"),
+    ] {
+      let r = try Self.run(enter + "q\\n", "play normal --plain --lang \(lang)")
+      #expect(r.status == 0, "\(r.stderr)")
+      #expect(r.stdout.contains(end) && r.stdout.contains(last))
+      #expect(!r.stdout.contains("\u{1B}["), "no escape sequences")
+      #expect(r.stdout.contains("TIME-WAIT"))
+    }
+  }
+
+  @Test("TERM=dumb starts in plain mode and says why; the input ending ends it")
+  func dumb() throws {
+    let r = try Self.run("\\n\\n", "play normal", env: "TERM=dumb")
+    #expect(r.status == 0, "\(r.stderr)")
+    #expect(r.stderr.contains("TERM=dumb"))
+    #expect(r.stdout.contains("step 2/19"))
+    #expect(!r.stdout.contains("\u{1B}["))
+  }
+}
