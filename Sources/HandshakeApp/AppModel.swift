@@ -249,6 +249,23 @@ public struct AppModel: Sendable {
     step = min(step, lastStep)
   }
 
+  /// `play FILE --watch`: what is wrong with the file as last saved (file:line:column and
+  /// what was expected), shown over the run it last loaded; nil when it loads.
+  public var watchProblem: String? = nil
+
+  /// The lesson file was saved again and loads: its run replaces the old one, on the same step
+  /// (or the last, if the run is shorter now). What-ifs made on the old run are dropped.
+  public mutating func reload(_ lesson: Lesson) {
+    runs[self.lesson.id] = nil
+    lessons.replace(at: lessonIndex, with: lesson)
+    runs[lesson.id] = runner(lesson)
+    branches = []
+    showOriginal = false
+    animation = nil
+    watchProblem = nil
+    step = min(step, lastStep)
+  }
+
   /// Shows a what-if branch on top of the others.
   public mutating func push(_ b: Branch) {
     branches.append(b)

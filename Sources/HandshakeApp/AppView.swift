@@ -67,6 +67,18 @@ public enum AppView {
       case .command: break
       }
     }
+    // `play FILE --watch`: the file as saved does not load. The run it last loaded stays on
+    // screen under the message, until the file is fixed.
+    if let problem = m.watchProblem {
+      let area = body.inset(1)
+      let lines = TextWrap.wrap(problem.sanitizedKeepingNewlines, width: max(10, area.width - 4))
+      let h = min(area.height, lines.count + 2)
+      let box = Rect(x: area.x, y: area.maxY - h, width: area.width, height: h)
+      let inner = window(&f, box, title: m.strings["watch_problem"], m)
+      for (i, l) in lines.prefix(inner.height).enumerated() {
+        f.put(l, x: inner.x + 1, y: inner.y + i, style: m.theme["warning"], clip: inner)
+      }
+    }
     return f
   }
 

@@ -549,3 +549,42 @@ struct PlainModeTests {
     #expect(!r.stdout.contains("\u{1B}["))
   }
 }
+
+/// `play FILE --watch` (issue 16 point 5): an edit is picked up on the same step; a broken file
+/// says where on screen and the old run stays.
+@Suite("watch a lesson file")
+struct WatchTests {
+  @Test(
+    "saved broken: file:line:column in a box over the old run; saved fixed: the new words, same step"
+  )
+  func watch() throws {
+    let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent()
+      .deletingLastPathComponent().deletingLastPathComponent()
+    let original = try String(
+      contentsOf: root.appendingPathComponent("lessons/01-normal.yaml"), encoding: .utf8)
+    let t = try Tmux()
+    let file = t.dir.appendingPathComponent("lesson.yaml")
+    try original.write(to: file, atomically: false, encoding: .utf8)
+    try t.startBinary("play \(file.path) --watch", width: 100, height: 30)
+    try t.wait(for: "step 0/19")
+    try t.keys(":", "3", "Enter")
+    try t.wait(for: "The SYN arrives.")
+    // Broken: an unknown key on line 6.
+    let broken = original.replacingOccurrences(of: "\ntitle:", with: "\ntittle:")
+    try broken.write(to: file, atomically: false, encoding: .utf8)
+    let shown = try t.wait(for: "does not load")
+    #expect(shown.contains("lesson.yaml:6:1: unknown key 'tittle'"))
+    #expect(shown.contains("step 3/19"))
+    // Fixed, with new words at that step (written as an editor does: a new file renamed over).
+    let edited = original.replacingOccurrences(
+      of: "The SYN arrives.", with: "Here the SYN arrives.")
+    let temporary = t.dir.appendingPathComponent("lesson.yaml.new")
+    try edited.write(to: temporary, atomically: false, encoding: .utf8)
+    _ = rename(temporary.path, file.path)
+    let fixed = try t.wait(for: "Here the SYN arrives.")
+    #expect(!fixed.contains("does not load"))
+    #expect(fixed.contains("step 3/19"))
+    try t.keys("q")
+    try t.wait(for: "EXIT=0")
+  }
+}
