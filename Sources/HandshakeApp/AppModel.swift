@@ -28,6 +28,8 @@ public struct AppModel: Sendable {
     case logAnswer(lesson: String, step: Int, choice: Int, right: Bool)
     /// A lesson file to write (a what-if or a sandbox session saved).
     case save(path: String, text: String)
+    /// A key pressed on the presenter console, for the projector.
+    case presenterKey(Key)
   }
 
   /// An arrow flying across after a step forward.
@@ -248,6 +250,24 @@ public struct AppModel: Sendable {
     showOriginal = false
     step = min(step, lastStep)
   }
+
+  /// The presenter console (`handshake-tui presenter`): this model mirrors the projector and
+  /// is drawn as the teacher's screen. Nil everywhere else.
+  public struct PresenterInfo: Hashable, Sendable {
+    /// Connected to a projector, or waiting for one.
+    public var connected = false
+    /// When the projector started the talk (ms since 1970), and the wall clock now.
+    public var startedAt: Int64 = 0
+    public var wallMillis: Int64 = 0
+    /// The local time of day, "14:05".
+    public var clock = ""
+    /// What the projector said when it refused us, or other trouble to show.
+    public var problem: String? = nil
+    /// The teacher chose the presenter's language (`--lang`): the projector's does not change it.
+    public var ownLanguage = false
+    public init() {}
+  }
+  public var presenter: PresenterInfo? = nil
 
   /// `play FILE --watch`: what is wrong with the file as last saved (file:line:column and
   /// what was expected), shown over the run it last loaded; nil when it loads.

@@ -18,6 +18,10 @@ public enum AppView {
       tooSmall(&f, m)
       return f
     }
+    if let p = m.presenter {
+      PresenterView.draw(&f, m, p)
+      return f
+    }
     let theme = m.theme
     let (titleRow, rest) = f.bounds.splitTop(1)
     let (body, keyRow) = rest.splitBottom(1)

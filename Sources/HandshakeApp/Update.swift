@@ -28,6 +28,12 @@ public enum Update {
         }
       }
     case .key(let k):
+      // The presenter console drives the projector: its keys go there (the projector says
+      // back where it is); only q is its own.
+      if m.presenter != nil {
+        if k == .char("q") { m.quit = true } else { m.effects.append(.presenterKey(k)) }
+        return
+      }
       key(k, &m)
     }
   }

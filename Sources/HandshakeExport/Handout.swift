@@ -17,11 +17,18 @@ public struct Handout: Sendable {
   let plan: HandoutPlan
   let strings: UIStrings
 
-  public init(_ run: LessonRun, language: Language, width: Int = 80, absolute: Bool = false) {
+  /// With the teacher's speaker notes (`export --notes`): a copy for the teacher, not the class.
+  public let notes: Bool
+
+  public init(
+    _ run: LessonRun, language: Language, width: Int = 80, absolute: Bool = false,
+    notes: Bool = false
+  ) {
     self.run = run
     self.language = language
     self.width = max(60, width)
     self.absolute = absolute
+    self.notes = notes
     self.plan = HandoutPlan(run.timeline)
     self.strings = Assets.strings(language)
   }
@@ -193,6 +200,12 @@ public struct Handout: Sendable {
     for n in run.narration(atStep: i, language: language, absolute: absolute) {
       out += TextWrap.wrap(n.sanitizedKeepingNewlines, width: width - 8).map { "      » " + $0 }
     }
+    if notes {
+      for n in run.notes(atStep: i) {
+        out += Handout.hanging(
+          strings["handout_note"] + " ", n[language].sanitizedForTerminal, indent: 6, width: width)
+      }
+    }
     if let q = run.question(atStep: i, language: language, absolute: absolute) {
       out += Handout.hanging("? ", q.prompt.sanitizedForTerminal, indent: 6, width: width)
       for (k, c) in q.choices.enumerated() {
@@ -282,7 +295,8 @@ public struct Handout: Sendable {
     for i in 0..<timeline.stepCount {
       let texts = run.narration(atStep: i, language: language, absolute: absolute)
       let question = run.question(atStep: i, language: language, absolute: absolute)
-      if texts.isEmpty && question == nil { continue }
+      let said = notes ? run.notes(atStep: i) : []
+      if texts.isEmpty && question == nil && said.isEmpty { continue }
       var paragraph =
         "**\(i).** " + texts.map { $0.sanitizedForTerminal.markdownEscaped }.joined(separator: " ")
       if let q = question {
@@ -292,6 +306,12 @@ public struct Handout: Sendable {
         }.joined(separator: " ")
       }
       out += TextWrap.wrap(paragraph, width: width)
+      for n in said {
+        out += TextWrap.wrap(
+          "*" + strings["handout_note"].markdownEscaped + "* "
+            + n[language].sanitizedForTerminal.markdownEscaped, width: width - 2
+        ).map { "> " + $0 }
+      }
       out.append("")
     }
     if answers { out += answerKey() }

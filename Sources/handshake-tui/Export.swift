@@ -53,6 +53,8 @@ struct Export: ParsableCommand {
   @Flag(help: "Absolute sequence numbers in a handout.") var absolute = false
   @Flag(help: "With --format md: add the answer key (each question's answer and why).")
   var answers = false
+  @Flag(help: "With --format txt or md: add the speaker notes (a teacher's copy).")
+  var notes = false
   @Option(name: .shortAndLong, help: "Where the handout goes (default: standard output).")
   var output: String?
   @OptionGroup var whatIf: WhatIfOptions
@@ -64,6 +66,9 @@ struct Export: ParsableCommand {
     }
     if answers && format != .md {
       throw ValidationError("--answers goes with --format md")
+    }
+    if notes && ![.txt, .md].contains(format ?? (pcap == nil ? .txt : .svg)) {
+      throw ValidationError("--notes goes with --format txt or md")
     }
     if pcap != nil && format == nil && output != nil {
       throw ValidationError("-o is for a handout; give the pcap's file to --pcap")
@@ -103,10 +108,12 @@ struct Export: ParsableCommand {
     let language = Language(rawValue: lang)!
     let text: String
     switch format {
-    case .txt: text = Handout(run, language: language, width: width, absolute: absolute).text()
+    case .txt:
+      text = Handout(run, language: language, width: width, absolute: absolute, notes: notes)
+        .text()
     case .md:
-      text = Handout(run, language: language, width: width, absolute: absolute).markdown(
-        answers: answers)
+      text = Handout(run, language: language, width: width, absolute: absolute, notes: notes)
+        .markdown(answers: answers)
     case .svg: text = SVGHandout(run, language: language, absolute: absolute).svg()
     case .pkt:
       do {

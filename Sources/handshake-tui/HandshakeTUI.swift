@@ -20,7 +20,7 @@ struct HandshakeTUI: ParsableCommand {
     abstract: "Teach how TCP opens, uses and closes a connection, step by step.",
     subcommands: [
       Play.self, List.self, Lint.self, Trace.self, Render.self, Export.self, Open.self,
-      Sandbox.self, Pkt.self, Live.self,
+      Sandbox.self, Pkt.self, Live.self, Presenter.self,
     ],
     defaultSubcommand: Play.self)
 

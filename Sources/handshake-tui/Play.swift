@@ -20,6 +20,11 @@ struct Play: ParsableCommand {
       "Reload the lesson file when it is saved, staying on the same step; an error shows on screen over the last run that loaded."
   )
   var watch = false
+  @Flag(
+    help:
+      "Be the projector for a presenter console: run `handshake-tui presenter` in another terminal (notes, answers, what comes next, the time; its keys drive this screen)."
+  )
+  var present = false
 
   func run() throws {
     let language = try screen.language()
@@ -28,15 +33,24 @@ struct Play: ParsableCommand {
     let start = try options.lesson(lesson)
     let model = AppModel(lessons: [start], lessonID: start.id, language: language, theme: theme)
     let options = self.options
+    var watcher: LessonWatcher? = nil
     if watch {
       guard case .success(.regular) = FileKind.of(lesson) else {
         throw ValidationError("--watch takes a lesson file, not a built-in lesson's id")
       }
-      var watcher = LessonWatcher(path: lesson)
-      try screen.show(model, poll: { m in watcher.poll(&m) })
-      return
+      watcher = LessonWatcher(path: lesson)
     }
-    try screen.show(model) {
+    var projector: Projector? = nil
+    if present {
+      do {
+        projector = Projector(link: try ProjectorLink())
+      } catch {
+        throw CommandFailure(error.description)
+      }
+    }
+    let more: () -> (lessons: [Lesson], warnings: [String]) = {
+      // A lesson being written stays alone on screen: the others would only be in the way.
+      guard !watch else { return ([], []) }
       do {
         let (lib, warnings) = try options.library()
         return (lib.lessons, warnings)
@@ -44,6 +58,51 @@ struct Play: ParsableCommand {
         // The built-in lessons are still there; the folder is what failed.
         return ((try? LessonLibrary.builtIn().lessons) ?? [], ["\(error)"])
       }
+    }
+    let poll: ((inout AppModel) -> Void)? =
+      watch || present
+      ? { m in
+        watcher?.poll(&m)
+        projector?.poll(&m)
+      } : nil
+    try screen.show(model, moreLessons: more, poll: poll)
+  }
+}
+
+/// `play --present`: the presenter console's keys applied here, and where the talk is told
+/// back after every change.
+struct Projector {
+  let link: ProjectorLink
+  let started = Projector.wallMillis()
+  var last: PresenterMessage? = nil
+
+  static func wallMillis() -> Int64 {
+    var ts = timespec()
+    clock_gettime(CLOCK_REALTIME, &ts)
+    return Int64(ts.tv_sec) * 1000 + Int64(ts.tv_nsec) / 1_000_000
+  }
+
+  /// How the presenter finds a lesson: a built-in one by id, any other by its file.
+  static func ref(_ l: Lesson) -> String {
+    if LessonLibrary.builtInFiles.contains(where: { $0.path == l.file }) { return l.id }
+    guard let real = realpath(l.file, nil) else { return l.id }
+    defer { free(real) }
+    return String(cString: real)
+  }
+
+  mutating func poll(_ m: inout AppModel) {
+    for message in link.poll() {
+      if case .key(let name) = message, let k = Key(name: name) { Update.apply(.key(k), to: &m) }
+    }
+    if link.fresh {
+      link.fresh = false
+      last = nil
+      link.send(.lessons(m.lessons.map(Self.ref)))
+    }
+    let state = m.presenterState(ref: Self.ref(m.lesson), startedAt: started)
+    if state != last {
+      link.send(state)
+      last = state
     }
   }
 }

@@ -588,3 +588,58 @@ struct WatchTests {
     try t.wait(for: "EXIT=0")
   }
 }
+
+/// The presenter console and the projector in two terminals (issue 16 points 2–3).
+@Suite("presenter and projector")
+struct PresenterProjectorTests {
+  @Test(
+    "either starts first; the presenter's keys drive the projector; quitting and coming back; a second projector refused; a stale socket replaced"
+  )
+  func twoTerminals() throws {
+    let presenter = try Tmux()
+    let projector = try Tmux()
+    // A socket folder of this test's own, so parallel runs do not meet.
+    let env = "XDG_RUNTIME_DIR=\(presenter.dir.path)"
+    try presenter.startBinary("presenter", environment: env, width: 100, height: 30)
+    try presenter.wait(for: "waiting for the projector")
+    try projector.startBinary("play normal --present", environment: env, width: 100, height: 30)
+    try projector.wait(for: "step 0/19")
+    try presenter.wait(for: "PRESENTER · A normal connection")
+    // The notes of step 0 are on the presenter only.
+    let first = try presenter.wait(for: "Notes (only here)")
+    #expect(first.contains("Lessons"))
+    #expect(!(try projector.screen()).contains("Notes (only here)"))
+    // Keys on the presenter move the projector; the question's answer is on the presenter.
+    try presenter.keys("Right", "Right")
+    try projector.wait(for: "step 2/19")
+    let asked = try presenter.wait(for: "right answer: 2")
+    #expect(asked.contains("✓ 2) 1"))
+    #expect(!(try projector.screen()).contains("right answer"))
+    // A vote on the projector shows on the presenter.
+    try projector.keys("3")
+    try presenter.wait(for: "Class vote: 3")
+    // A second projector is refused, in words, and changes nothing.
+    let second = try Spawn.run(
+      ["/bin/sh", "-c", "\(env) \(Tmux.binary) play normal --present < /dev/null"])
+    #expect(second.status == 1)
+    #expect(second.stderr.contains("Another projector is already running"))
+    // The presenter quits and comes back: it finds the projector where it was.
+    try presenter.keys("q")
+    try presenter.wait(for: "EXIT=0")
+    let again = try Tmux()
+    try again.startBinary("presenter", environment: env, width: 100, height: 30)
+    try again.wait(for: "step 2/19")
+    // The projector dies without cleaning up: the presenter waits; a new projector replaces
+    // the stale socket and the presenter follows it.
+    if let pid = try projector.childPID() ?? projector.panePID() { kill(pid, SIGKILL) }
+    try again.wait(for: "The projector has gone")
+    let third = try Tmux()
+    try third.startBinary("play syn-flood --present", environment: env, width: 100, height: 30)
+    try third.wait(for: "step 0/59")
+    try again.wait(for: "PRESENTER · SYN flood")
+    try again.keys("q")
+    try again.wait(for: "EXIT=0")
+    try third.keys("q")
+    try third.wait(for: "EXIT=0")
+  }
+}

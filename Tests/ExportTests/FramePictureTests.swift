@@ -93,3 +93,23 @@ struct FramePictureTests {
     #expect(text.contains(frame.lines[0].trimmingCharacters(in: .whitespaces).prefix(10)))
   }
 }
+
+/// Speaker notes go into a handout only when asked (`export --notes`): the teacher's copy.
+@Suite("handouts with speaker notes")
+struct HandoutNotesTests {
+  @Test("txt and md: the notes with --notes, in the language asked, and never without")
+  func notes() throws {
+    let lesson = try #require(try LessonLibrary.builtIn(id: "normal"))
+    let run = LessonRun(lesson)
+    let note = try #require(
+      (0..<run.timeline.stepCount).lazy.flatMap { run.notes(atStep: $0) }.first)
+    for language in [Language.en, .ko] {
+      let words = note[language].split(separator: " ").prefix(3).joined(separator: " ")
+      let plain = Handout(run, language: language, width: 100)
+      let teacher = Handout(run, language: language, width: 100, notes: true)
+      #expect(!plain.text().contains(words) && !plain.markdown().contains(words))
+      #expect(teacher.text().contains(words), "\(language)")
+      #expect(teacher.markdown().contains(words), "\(language)")
+    }
+  }
+}
