@@ -26,7 +26,11 @@ enum StepCaption {
         let key =
           tl.isSynResentWithAck(Int(tx))
           ? "caption_syn_again_ack" : t.isRetransmission ? "caption_retransmit" : "caption_send"
-        parts.append(s.format(key, ["host": host, "seg": label(m, Int(tx))]))
+        // The ladder names a third host's segment by its sender ("attacker: SYN"); the caption
+        // names the sender already.
+        var seg = label(m, Int(tx))
+        if seg.hasPrefix(host + ": ") { seg = String(seg.dropFirst(host.count + 2)) }
+        parts.append(s.format(key, ["host": host, "seg": seg]))
       case .arrive(let tx, let note):
         var p = s.format(
           "caption_arrive",
