@@ -90,7 +90,8 @@ func launchFigure(_ argv: [String], marker: String, n: Int = 10) -> (
 
 /// Launch figures for the commands issue 15 names, beside `less` in the same run.
 func launchBenchmarks() {
-  let binary = Tmux.binary
+  // Another build can be measured beside this one (an older commit's, a dynamic build).
+  let binary = ProcessInfo.processInfo.environment["HANDSHAKE_BENCH_BINARY"] ?? Tmux.binary
   // The project's root: the nearest folder above the binary with the README in it.
   var root = URL(fileURLWithPath: binary).resolvingSymlinksInPath().deletingLastPathComponent()
   while root.path != "/"

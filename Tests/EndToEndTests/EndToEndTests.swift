@@ -604,7 +604,10 @@ struct PresenterProjectorTests {
     try presenter.wait(for: "waiting for the projector")
     try projector.startBinary("play normal --present", environment: env, width: 100, height: 30)
     try projector.wait(for: "step 0/19")
-    try presenter.wait(for: "PRESENTER · A normal connection")
+    // Connected: the title bar shows the projector's step instead of "waiting".
+    try presenter.wait(
+      until: { $0.contains("PRESENTER") && $0.contains("step 0/19") && !$0.contains("waiting") },
+      "the presenter connected")
     // The notes of step 0 are on the presenter only.
     let first = try presenter.wait(for: "Notes (only here)")
     #expect(first.contains("Lessons"))
