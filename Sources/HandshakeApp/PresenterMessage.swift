@@ -17,6 +17,9 @@ public enum PresenterMessage: Hashable, Sendable {
   case key(String)
   /// The projector refuses this presenter (a message to show).
   case refused(String)
+  /// A presenter's first line: until it is said, a connection is not taken for a presenter
+  /// (another projector checking whether the socket is in use must not push the real one out).
+  case hello
 
   public var line: String {
     switch self {
@@ -28,6 +31,7 @@ public enum PresenterMessage: Hashable, Sendable {
     case .lessons(let ids): return (["lessons"] + ids.map(clean)).joined(separator: "\t")
     case .key(let k): return "key\t" + clean(k)
     case .refused(let why): return "refused\t" + clean(why)
+    case .hello: return "hello\tpresenter"
     }
   }
 
@@ -50,6 +54,7 @@ public enum PresenterMessage: Hashable, Sendable {
     case "lessons": self = .lessons(Array(f.dropFirst()))
     case "key" where f.count == 2: self = .key(f[1])
     case "refused" where f.count == 2: self = .refused(f[1])
+    case "hello" where f.count == 2 && f[1] == "presenter": self = .hello
     default: return nil
     }
   }

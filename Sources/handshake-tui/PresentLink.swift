@@ -102,7 +102,11 @@ final class LineChannel {
     guard !closed else { return }
     let bytes = Array((line + "\n").utf8)
     let n = bytes.withUnsafeBytes { Glibc.send(fd, $0.baseAddress, $0.count, Int32(MSG_NOSIGNAL)) }
-    if n < 0 && errno != EAGAIN && errno != EWOULDBLOCK { closed = true }
+    // Half a line would run into the next one: a peer that far behind is let go (it connects
+    // again and is told everything afresh).
+    if (n < 0 && errno != EAGAIN && errno != EWOULDBLOCK) || (n >= 0 && n < bytes.count) {
+      closed = true
+    }
   }
 }
 
@@ -111,6 +115,8 @@ final class ProjectorLink {
   let path: String
   let listener: Int32
   var presenter: LineChannel?
+  /// Connections that have not said hello yet.
+  var pending: [LineChannel] = []
   /// A presenter has just connected: it needs the lesson list and the state.
   var fresh = false
 
@@ -145,14 +151,28 @@ final class ProjectorLink {
 
   /// What the presenter sent since the last look (a new presenter is taken on here).
   func poll() -> [PresenterMessage] {
-    let c = accept(listener, nil, nil)
-    if c >= 0 {
+    while true {
+      let c = accept(listener, nil, nil)
+      guard c >= 0 else { break }
       _ = fcntl(c, F_SETFL, fcntl(c, F_GETFL) | O_NONBLOCK)
-      presenter = LineChannel(c)
-      fresh = true
+      pending.append(LineChannel(c))
     }
-    guard let p = presenter else { return [] }
-    let messages = p.lines().compactMap(PresenterMessage.init(line:))
+    var messages: [PresenterMessage] = []
+    // A connection that says hello is the presenter now (a new one takes over from the old);
+    // one that closes, or talks nonsense, without it is forgotten.
+    for (i, p) in pending.enumerated().reversed() {
+      let said = p.lines().compactMap(PresenterMessage.init(line:))
+      if let hello = said.firstIndex(of: .hello) {
+        pending.remove(at: i)
+        presenter = p
+        fresh = true
+        messages += said[(hello + 1)...]
+      } else if p.closed || pending.count > 8 {
+        pending.remove(at: i)
+      }
+    }
+    guard let p = presenter else { return messages }
+    messages += p.lines().compactMap(PresenterMessage.init(line:))
     if p.closed { presenter = nil }
     return messages
   }
@@ -178,6 +198,7 @@ final class PresenterLink {
       lastTry = now
       guard let fd = PresentSocket.connect(path) else { return [] }
       channel = LineChannel(fd)
+      channel?.send(PresenterMessage.hello.line)
     }
     guard let c = channel else { return [] }
     let messages = c.lines().compactMap(PresenterMessage.init(line:))

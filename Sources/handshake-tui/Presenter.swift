@@ -65,7 +65,7 @@ struct Presenter: ParsableCommand {
             let more = refs.compactMap { lib.lesson(id: $0) == nil ? find($0) : nil }
             if !more.isEmpty { m.addLessons(more) }
           case .refused(let why): m.presenter?.problem = why
-          case .key: break
+          case .key, .hello: break
           }
         }
         let connected = link.connected

@@ -626,6 +626,12 @@ struct PresenterProjectorTests {
       ["/bin/sh", "-c", "\(env) \(Tmux.binary) play normal --present < /dev/null"])
     #expect(second.status == 1)
     #expect(second.stderr.contains("Another projector is already running"))
+    // Its check did not push the presenter out: the presenter still drives the projector.
+    try presenter.keys("Left")
+    try projector.wait(for: "step 1/19")
+    #expect(!(try presenter.screen()).contains("The projector has gone"))
+    try presenter.keys("Right")
+    try projector.wait(for: "step 2/19")
     // The presenter quits and comes back: it finds the projector where it was.
     try presenter.keys("q")
     try presenter.wait(for: "EXIT=0")

@@ -15,7 +15,7 @@ struct PresenterTests {
         lesson: "/tmp/my lesson.yaml", step: 0, absolute: false, language: .en, vote: nil,
         revealed: true, startedAt: 0),
       .lessons(["normal", "syn-flood", "/home/t/extra.yaml"]), .key("Right"), .key("Space"),
-      .refused("no"),
+      .refused("no"), .hello,
     ]
     for m in all { #expect(PresenterMessage(line: m.line) == m, "\(m.line)") }
     for junk in [
