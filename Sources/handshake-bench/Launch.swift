@@ -92,8 +92,12 @@ func launchFigure(_ argv: [String], marker: String, n: Int = 10) -> (
 func launchBenchmarks() {
   // Another build can be measured beside this one (an older commit's, a dynamic build).
   let binary = ProcessInfo.processInfo.environment["HANDSHAKE_BENCH_BINARY"] ?? Tmux.binary
-  // The project's root: the nearest folder above the binary with the README in it.
-  var root = URL(fileURLWithPath: binary).resolvingSymlinksInPath().deletingLastPathComponent()
+  // The project's root: the current folder when it is one, else the nearest folder above the
+  // binary with the README in it.
+  let here = URL(fileURLWithPath: FileManager.default.currentDirectoryPath)
+  var root =
+    FileManager.default.fileExists(atPath: here.appendingPathComponent("lessons").path)
+    ? here : URL(fileURLWithPath: binary).resolvingSymlinksInPath().deletingLastPathComponent()
   while root.path != "/"
     && !FileManager.default.fileExists(atPath: root.appendingPathComponent("README.md").path)
   {
