@@ -652,3 +652,53 @@ struct PresenterProjectorTests {
     try third.wait(for: "EXIT=0")
   }
 }
+
+/// A presenter that connects and then never reads (issue 16 point 3): the projector's screen
+/// must not wait for it.
+@Suite("a presenter that never reads")
+struct SlowPresenterTests {
+  @Test("hundreds of steps on the projector while the presenter reads nothing")
+  func neverReads() throws {
+    let projector = try Tmux()
+    let env = "XDG_RUNTIME_DIR=\(projector.dir.path)"
+    try projector.startBinary("play syn-flood --present", environment: env, width: 100, height: 30)
+    try projector.wait(for: "step 0/59")
+    // Connect as a presenter would, with the smallest receive buffer, and never read.
+    let path = projector.dir.path + "/handshake-tui/present.sock"
+    let fd = socket(AF_UNIX, Int32(SOCK_STREAM.rawValue), 0)
+    #expect(fd >= 0)
+    defer { close(fd) }
+    var small: Int32 = 1
+    setsockopt(fd, SOL_SOCKET, SO_RCVBUF, &small, socklen_t(MemoryLayout<Int32>.size))
+    var a = sockaddr_un()
+    a.sun_family = sa_family_t(AF_UNIX)
+    let bytes = Array(path.utf8)
+    withUnsafeMutableBytes(of: &a.sun_path) { raw in
+      for (i, b) in bytes.enumerated() { raw[i] = b }
+      raw[bytes.count] = 0
+    }
+    let connected = withUnsafePointer(to: &a) {
+      $0.withMemoryRebound(to: sockaddr.self, capacity: 1) {
+        connect(fd, $0, socklen_t(MemoryLayout<sockaddr_un>.size))
+      }
+    }
+    #expect(connected == 0)
+    let hello = Array("hello\tpresenter\n".utf8)
+    _ = hello.withUnsafeBytes { send(fd, $0.baseAddress, $0.count, 0) }
+    // Back and forth across the whole lesson, many times: every state line is one more the
+    // presenter does not read. (This does not fill the socket's buffer, which holds thousands
+    // of lines; a full buffer drops lines by design, LineChannel.send.)
+    for _ in 0..<6 {
+      try projector.keys("End")
+      try projector.wait(for: "step 59/59")
+      try projector.keys("Home")
+      try projector.wait(for: "step 0/59")
+    }
+    for i in 1...30 {
+      try projector.keys("Right")
+      if i % 10 == 0 { try projector.wait(for: "/59") }
+    }
+    try projector.keys("q")
+    try projector.wait(for: "EXIT=0")
+  }
+}
