@@ -253,48 +253,18 @@ public enum CaptureFile {
   ) throws(CaptureError) -> (CaptureSummary, CaptureAnalysis?) {
     var observed: [ObservedSegment] = []
     var start: Int64? = nil
-    // IPv6 addresses have no place in the engine's IPv4 segments: each one stands in as an
-    // address from 240.0.0.0/4 (reserved, never on a wire), and the host's name keeps the
-    // real one.
-    var standIns: [CaptureAddress: IPv4Address] = [:]
-    func v4(_ a: CaptureAddress) -> IPv4Address {
-      switch a {
-      case .v4(let v): return IPv4Address(v)
-      case .v6:
-        if let x = standIns[a] { return x }
-        let x = IPv4Address(0xF000_0001 + UInt32(standIns.count))
-        standIns[a] = x
-        return x
-      }
-    }
+    var converter = SegmentConverter()
     let summary = try scan(
       source, file: file, full: true, anonymize: anonymize, progress: progress
     ) { p, s, c in
       guard c == connection else { return }
       let t0 = start ?? p.time
       start = t0
-      let seg = Segment(
-        source: v4(s.source), destination: v4(s.destination), sourcePort: s.sourcePort,
-        destinationPort: s.destinationPort, seq: s.seq, ack: s.ack, flags: s.flags,
-        window: s.window, options: s.options,
-        // A copy: the packet's bytes belong to the reader's buffer.
-        payload: Array(s.payload)[...])
-      observed.append(
-        ObservedSegment(
-          time: CaptureFile.relativeTime(p.time, since: t0), segment: seg, ipID: s.ipID,
-          payloadLength: s.payloadLength))
+      observed.append(converter.observed(s, time: p.time, start: t0))
     }
     guard connection >= 0 && connection < summary.connections.count else { return (summary, nil) }
-    let conn = summary.connections[connection]
-    func name(_ a: CaptureAddress, _ p: UInt16) -> String {
-      if case .v6 = a { return "[\(a)]:\(p)" }
-      return "\(a):\(p)"
-    }
     let analysis = PassiveTracker.analyze(
-      observed,
-      names: (
-        name(conn.client.address, conn.client.port), name(conn.server.address, conn.server.port)
-      ))
+      observed, names: SegmentConverter.names(summary.connections[connection]))
     return (summary, analysis)
   }
 }

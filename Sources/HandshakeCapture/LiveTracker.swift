@@ -11,8 +11,7 @@ public struct LiveTracker: Sendable {
   var segments: [[ObservedSegment]] = []
   var start: [Int64] = []
   var ended: [Bool] = []
-  /// IPv6 addresses stand in as addresses from 240.0.0.0/4, as in `CaptureFile.analyze`.
-  var standIns: [CaptureAddress: IPv4Address] = [:]
+  var converter = SegmentConverter()
   /// Packets read, TCP or not.
   public private(set) var packets = 0
 
@@ -40,16 +39,7 @@ public struct LiveTracker: Sendable {
       start.append(p.time)
       ended.append(false)
     }
-    let seg = Segment(
-      source: v4(s.source), destination: v4(s.destination), sourcePort: s.sourcePort,
-      destinationPort: s.destinationPort, seq: s.seq, ack: s.ack, flags: s.flags,
-      window: s.window, options: s.options,
-      // A copy: the packet's bytes belong to the reader's buffer.
-      payload: Array(s.payload)[...])
-    segments[c].append(
-      ObservedSegment(
-        time: CaptureFile.relativeTime(p.time, since: start[c]), segment: seg, ipID: s.ipID,
-        payloadLength: s.payloadLength))
+    segments[c].append(converter.observed(s, time: p.time, start: start[c]))
     let x = table.connections[c]
     let closed =
       x.clientFin && x.serverFin && !s.flags.contains(.fin) && s.payloadLength == 0
@@ -58,29 +48,9 @@ public struct LiveTracker: Sendable {
     return c
   }
 
-  mutating func v4(_ a: CaptureAddress) -> IPv4Address {
-    switch a {
-    case .v4(let v): return IPv4Address(v)
-    case .v6:
-      if let x = standIns[a] { return x }
-      let x = IPv4Address(0xF000_0001 + UInt32(standIns.count))
-      standIns[a] = x
-      return x
-    }
-  }
-
   /// Connection `c` (0-based) through the passive tracker, as far as it has arrived.
   public func analysis(_ c: Int) -> CaptureAnalysis {
-    let conn = table.connections[c]
-    func name(_ a: CaptureAddress, _ p: UInt16) -> String {
-      if case .v6 = a { return "[\(a)]:\(p)" }
-      return "\(a):\(p)"
-    }
-    return PassiveTracker.analyze(
-      segments[c],
-      names: (
-        name(conn.client.address, conn.client.port), name(conn.server.address, conn.server.port)
-      ))
+    PassiveTracker.analyze(segments[c], names: SegmentConverter.names(table.connections[c]))
   }
 
   /// Forgets connection `c`'s segments (it has been handed over and will not be shown again).
