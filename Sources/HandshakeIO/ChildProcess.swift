@@ -8,9 +8,9 @@
 
 /// A program started with its standard output (and error) on pipes we read: how `live` runs
 /// tcpdump. posix_spawn, standard input from /dev/null, only the pipes inherited.
+// @unchecked Sendable is safe: the descriptors and pid are set once in init and only read
+// after; `wait` and `terminate` are called from the one thread that owns the child.
 public final class ChildProcess: @unchecked Sendable {
-  // @unchecked: the descriptors and pid are set once in init and only read after; `wait`
-  // and `terminate` are called from the one thread that owns the child.
   public let pid: pid_t
   /// Read ends of the child's standard output and standard error.
   public let stdout: Int32

@@ -52,6 +52,9 @@ struct LiveTests {
     _ = send(client, "hi", 2, 0)
     var buf = [UInt8](repeating: 0, count: 10)
     _ = recv(client, &buf, 10, 0)
+    // Not a wait for a result: the order of a real close. The client closes first (it is the
+    // active closer, the one that ends in TIME-WAIT), a moment after the reply, and the server
+    // closes on its FIN before the listener goes.
     usleep(50_000)
     close(client)
     usleep(200_000)
