@@ -10,7 +10,7 @@
 /// tcpdump. posix_spawn, standard input from /dev/null, only the pipes inherited.
 // @unchecked Sendable is safe: the descriptors and pid are set once in init and only read
 // after; `wait` and `terminate` are called from the one thread that owns the child.
-public final class ChildProcess: @unchecked Sendable {
+public final class ChildProcess: @unchecked Sendable {  // safe: see the comment above
   public let pid: pid_t
   /// Read ends of the child's standard output and standard error.
   public let stdout: Int32

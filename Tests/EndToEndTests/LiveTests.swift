@@ -32,6 +32,9 @@ struct LiveTests {
       }
     }
     guard bound == 0, listen(listener, 1) == 0 else { throw POSIXError(.EADDRINUSE) }
+    // The server's side is done once it has closed (after the client's FIN): the test waits
+    // for that, not for a time.
+    let done = DispatchSemaphore(value: 0)
     let server = Thread {
       let c = accept(listener, nil, nil)
       var buf = [UInt8](repeating: 0, count: 100)
@@ -39,6 +42,7 @@ struct LiveTests {
       _ = send(c, "ok", 2, 0)
       _ = recv(c, &buf, 100, 0)  // the client's FIN
       close(c)
+      done.signal()
     }
     server.start()
     let client = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
@@ -52,12 +56,10 @@ struct LiveTests {
     _ = send(client, "hi", 2, 0)
     var buf = [UInt8](repeating: 0, count: 10)
     _ = recv(client, &buf, 10, 0)
-    // Not a wait for a result: the order of a real close. The client closes first (it is the
-    // active closer, the one that ends in TIME-WAIT), a moment after the reply, and the server
-    // closes on its FIN before the listener goes.
-    usleep(50_000)
+    // The client closes first (it is the active closer, the one that ends in TIME-WAIT); the
+    // server closes on its FIN, and only then does the listener go.
     close(client)
-    usleep(200_000)
+    _ = done.wait(timeout: .now() + 5)
     close(listener)
   }
 
