@@ -171,7 +171,8 @@ enum EndpointPanel {
     let negotiated = irs != nil
     // A capture shows the MSS each side announced; what it actually sent is a line of its own
     // (segmentation offload can make it larger than the peer's MSS).
-    let capture = tl.source == .capture
+    // A tracked peer's panel is inferred from its segments, as a capture's are.
+    let capture = tl.source == .capture || host.tracked
     let mss = capture ? c.announcedMSS.map { String($0) } ?? none : String(c.sndMSS)
     let values = [
       "mss": negotiated || capture ? mss : none,
@@ -190,7 +191,7 @@ enum EndpointPanel {
     }
     // Timers, with the time left at this step (a capture shows no timers: it cannot see them).
     let t = tl.steps[step].time
-    if tl.source == .simulation {
+    if !capture {
       let rto = [
         "rto": c.rto.description, "profile": s["profile_" + (c.profile ?? .linux).rawValue],
       ]
@@ -211,6 +212,8 @@ enum EndpointPanel {
         [s.format("panel_bytes_sent", bytes), s.format("panel_bytes_read", bytes)],
       ], theme["muted"])
     if let l = now.listener, l.open { listener(l, before?.listener, &f, inner, &y, theme, s) }
+    // Last, so it is the first line left out when the panel is short.
+    if host.tracked { lines([[s["panel_tracked"]], [s["panel_tracked_short"]]], theme["muted"]) }
   }
 
   static func listener(

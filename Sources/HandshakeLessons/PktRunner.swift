@@ -190,9 +190,12 @@ public struct PktRunner {
     lesson.tags = ["packetdrill"]
     lesson.level = .advanced
     lesson.scenario = scenario
+    // On screen the peer gets a panel too: the TCB its segments imply, as with a capture.
+    lesson.scenario.hosts[1].trackedPassively = true
     lesson.scriptMarks = marks
     return PktRun(
-      script: script, lesson: lesson, timeline: engine(), failure: failure, checked: checked)
+      script: script, lesson: lesson, timeline: Simulation.run(lesson.scenario),
+      failure: failure, checked: checked)
   }
 
   /// The kernel's settings from a `// handshake-tui:` comment.

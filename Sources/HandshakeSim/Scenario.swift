@@ -53,6 +53,9 @@ public struct HostSpec: Hashable, Sendable {
   public var role: HostRole
   /// The port it listens on or connects from by default.
   public var port: UInt16?
+  /// A scripted ladder host whose panel shows the TCB its segments imply, inferred as for a
+  /// capture (a packetdrill script's peer).
+  public var trackedPassively = false
 
   public init(name: String, address: IPv4Address, side: Side, role: HostRole, port: UInt16? = nil) {
     self.name = name

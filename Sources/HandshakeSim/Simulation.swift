@@ -179,6 +179,10 @@ public struct Simulation: Sendable {
     var t = tl
     t.end = end ?? .quiescent
     t.finalConnections = conns.map(\.snapshot)
+    for h in [scenario.left, scenario.right]
+    where scenario.hosts[h].trackedPassively && scenario.hosts[h].tcpConfig == nil {
+      t.trackPassively(host: Int32(h))
+    }
     t.indexRelativeBases()
     return t
   }

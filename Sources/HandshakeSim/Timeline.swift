@@ -13,6 +13,9 @@ public struct Timeline: Sendable {
     public var address: IPv4Address
     public var side: Side
     public var isTCP: Bool
+    /// Its panel is inferred from its segments by the passive tracker (a scripted peer given
+    /// a panel, see `trackPassively(host:)`): it has no timers to show.
+    public var tracked = false
   }
 
   /// A step: a contiguous run of records, with the ladder hosts' snapshot indices after it.

@@ -186,3 +186,44 @@ struct PktTests {
     #expect(run.timeline.endpoint(.left, atStep: run.timeline.stepCount - 1).state == .closed)
   }
 }
+
+extension PktTests {
+  /// The states a host's records name, in order.
+  static func states(_ tl: Timeline, host: Int32) -> [TCPState] {
+    tl.records.compactMap {
+      guard $0.host == host, case .state(_, _, let to) = $0.event else { return nil }
+      return to
+    }
+  }
+
+  @Test("the peer has a panel: the TCB its segments imply, changing when a segment lands")
+  func peerPanel() throws {
+    let r = try Self.run(try Self.text("passive-open.pkt"), file: "passive-open.pkt")
+    let tl = LessonRun(r.lesson).timeline
+    #expect(tl.hosts[1].isTCP && tl.hosts[1].tracked)
+    // The peer opened, closed first and waits in TIME-WAIT; the kernel went the passive way.
+    #expect(
+      Self.states(tl, host: 1) == [.synSent, .established, .finWait1, .finWait2, .timeWait])
+    #expect(
+      Self.states(tl, host: 0) == [
+        .listen, .synReceived, .established, .closeWait, .lastAck, .closed,
+      ])
+    // The peer reaches ESTABLISHED when the SYN,ACK lands, not when it leaves the kernel.
+    let synAck = try #require(
+      (0..<tl.transmissions.count).first { tl.transmissions[$0].segment.flags == [.syn, .ack] })
+    let landed = Int(try #require(tl.transmissions[synAck].firstLanding).step)
+    #expect(tl.endpoint(.right, atStep: landed - 1).connection?.state == .synSent)
+    #expect(tl.endpoint(.right, atStep: landed).connection?.state == .established)
+    // Its numbers are the other side of the kernel's: every step, once both are established.
+    for s in landed..<tl.stepCount {
+      guard let peer = tl.endpoint(.right, atStep: s).connection,
+        let kernel = tl.endpoint(.left, atStep: s).connection, kernel.state != .closed
+      else { continue }
+      #expect(peer.iss == kernel.irs && peer.irs == kernel.iss, "step \(s)")
+    }
+    // A landing at the peer is no longer "no TCP here".
+    for rec in tl.records where rec.host == 1 {
+      if case .arrive(_, let note) = rec.event { #expect(note == nil) }
+    }
+  }
+}
