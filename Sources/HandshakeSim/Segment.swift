@@ -3,6 +3,10 @@
 /// Segments are values: the engine builds them in one endpoint's state machine, the link carries
 /// them, and the other endpoint's state machine processes them. Nothing else makes them up.
 public struct Segment: Hashable, Sendable {
+  // The 8-byte-aligned fields first: the small ones after them then leave no padding between.
+  public var options: TCPOptions
+  /// The data. A slice, so segments can share the bytes an application wrote.
+  public var payload: ArraySlice<UInt8>
   public var source: IPv4Address
   public var destination: IPv4Address
   public var sourcePort: UInt16
@@ -13,9 +17,6 @@ public struct Segment: Hashable, Sendable {
   /// The 16-bit window field as sent (before any window scaling is applied by the receiver).
   public var window: UInt16
   public var urgentPointer: UInt16
-  public var options: TCPOptions
-  /// The data. A slice, so segments can share the bytes an application wrote.
-  public var payload: ArraySlice<UInt8>
 
   public init(
     source: IPv4Address, destination: IPv4Address, sourcePort: UInt16, destinationPort: UInt16,

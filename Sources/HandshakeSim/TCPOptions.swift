@@ -33,18 +33,20 @@ public struct TCPTimestamps: Hashable, Sendable {
 /// allocates nothing; `encode` lays them out in the order Linux uses, so exported captures look
 /// like the real thing.
 public struct TCPOptions: Hashable, Sendable {
+  // Declared largest alignment first, the fields fit in 32 bytes (40 in the order they are
+  // encoded in); every segment of a run holds one.
+  /// SACK blocks (RFC 2018 §3), most recent first.
+  public var sackBlocks: [SackBlock]
+  /// Options of other kinds, in arrival order.
+  public var unknown: [RawTCPOption]
+  /// Timestamps (RFC 7323 §3).
+  public var timestamps: TCPTimestamps?
   /// Maximum segment size the sender can receive (RFC 9293 §3.7.1); SYNs only.
   public var mss: UInt16?
   /// Window scale shift (RFC 7323 §2); SYNs only.
   public var windowScale: UInt8?
   /// SACK permitted (RFC 2018 §2); SYNs only.
   public var sackPermitted: Bool
-  /// Timestamps (RFC 7323 §3).
-  public var timestamps: TCPTimestamps?
-  /// SACK blocks (RFC 2018 §3), most recent first.
-  public var sackBlocks: [SackBlock]
-  /// Options of other kinds, in arrival order.
-  public var unknown: [RawTCPOption]
 
   public init(
     mss: UInt16? = nil, windowScale: UInt8? = nil, sackPermitted: Bool = false,
