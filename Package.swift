@@ -18,11 +18,15 @@ let package = Package(
     // MARK: Files in and out: inputs read once as streams, outputs all-or-nothing.
     .target(name: "HandshakeIO"),
 
-    // MARK: Lessons as data: the lesson file model, loader, checks and runs; built-in lessons.
+    // MARK: Lessons as data: the lesson file model, loader, checks and runs.
     .target(
       name: "HandshakeLessons",
-      dependencies: ["HandshakeSim", "HandshakeIO", "Yams"],
-      plugins: ["EmbedFiles"]),
+      dependencies: ["HandshakeSim", "HandshakeIO", "Yams"]),
+
+    // MARK: The built-in lessons (lessons/, embedded) and their index, made at build time.
+    .target(
+      name: "BuiltinLessons", dependencies: ["HandshakeLessons"],
+      plugins: ["EmbedFiles", "IndexLessons"]),
 
     // MARK: Terminal drawing without a terminal: cells, frames, text width, wrapping.
     .target(name: "TerminalUI"),
@@ -57,19 +61,23 @@ let package = Package(
     // MARK: Build tooling: embeds lessons/ and assets/ into the binary.
     .executableTarget(name: "EmbedTool"),
     .plugin(name: "EmbedFiles", capability: .buildTool(), dependencies: ["EmbedTool"]),
+    // The built-in lessons' index (ids, titles, step counts), made by loading and running them.
+    .executableTarget(name: "LessonIndexTool", dependencies: ["HandshakeLessons"]),
+    .plugin(name: "IndexLessons", capability: .buildTool(), dependencies: ["LessonIndexTool"]),
 
     // MARK: Executables
     .executableTarget(
       name: "handshake-tui",
       dependencies: [
         "HandshakeSim", "HandshakeLessons", "HandshakeApp", "HandshakeExport", "HandshakeCapture",
-        "HandshakeIO", "TerminalUI", "CursesBackend",
+        "HandshakeIO", "TerminalUI", "CursesBackend", "BuiltinLessons",
         .product(name: "ArgumentParser", package: "swift-argument-parser"),
       ]),
     .executableTarget(
       name: "handshake-bench",
       dependencies: [
-        "HandshakeSim", "HandshakeLessons", "HandshakeApp", "HandshakeExport", "HandshakeCapture",
+        "HandshakeSim", "HandshakeLessons", "BuiltinLessons", "HandshakeApp", "HandshakeExport",
+        "HandshakeCapture",
         "HandshakeIO", "TerminalUI", "TmuxDriver",
       ]),
 
@@ -80,17 +88,19 @@ let package = Package(
     .testTarget(
       name: "HandshakeAppTests",
       dependencies: [
+        "BuiltinLessons",
         "HandshakeApp", "HandshakeLessons", "HandshakeSim", "TerminalUI",
         .product(name: "Yams", package: "Yams"),
       ],
       exclude: ["Snapshots"]),
     .testTarget(
       name: "HandshakeLessonsTests",
-      dependencies: ["HandshakeLessons", "HandshakeIO", "HandshakeSim"],
+      dependencies: ["BuiltinLessons", "HandshakeLessons", "HandshakeIO", "HandshakeSim"],
       exclude: ["Snapshots", "Fixtures"]),
     .testTarget(
       name: "CaptureTests",
       dependencies: [
+        "BuiltinLessons",
         "HandshakeCapture", "HandshakeApp", "HandshakeExport", "HandshakeIO", "HandshakeLessons",
         "HandshakeSim",
       ],
@@ -98,6 +108,7 @@ let package = Package(
     .testTarget(
       name: "ExportTests",
       dependencies: [
+        "BuiltinLessons",
         "HandshakeExport", "HandshakeIO", "HandshakeLessons", "HandshakeSim", "TmuxDriver",
         "HandshakeApp", "TerminalUI",
       ]),

@@ -1,13 +1,13 @@
 import Foundation
 import PackagePlugin
 
-/// Embeds the package's `lessons/` (for HandshakeLessons) or `assets/` (for HandshakeApp) into
+/// Embeds the package's `lessons/` (for BuiltinLessons) or `assets/` (for HandshakeApp) into
 /// the target as generated Swift, so the binary works from any directory.
 @main
 struct EmbedFiles: BuildToolPlugin {
   func createBuildCommands(context: PluginContext, target: Target) async throws -> [Command] {
-    let folder = target.name == "HandshakeLessons" ? "lessons" : "assets"
-    let typeName = target.name == "HandshakeLessons" ? "EmbeddedLessons" : "EmbeddedAssets"
+    let folder = target.name == "BuiltinLessons" ? "lessons" : "assets"
+    let typeName = target.name == "BuiltinLessons" ? "EmbeddedLessons" : "EmbeddedAssets"
     let root = context.package.directoryURL.appending(path: folder)
     var inputs: [URL] = []
     if let walker = FileManager.default.enumerator(

@@ -10,14 +10,8 @@ public struct LessonLibrary: Sendable {
 
   public init() {}
 
-  /// The built-in lessons, in the order of their file names.
-  public static func builtIn() throws -> LessonLibrary {
-    var lib = LessonLibrary()
-    lib.lessons = try inParallel(builtInFiles) {
-      try LessonLoader.load(text: $0.text, file: $0.path)
-    }
-    return lib
-  }
+  /// A library of these lessons.
+  public init(_ lessons: [Lesson]) { self.lessons = lessons }
 
   /// `make` of every item, on all cores at once (a lesson loads and runs alone: nothing is
   /// shared), in the items' order; the first error in that order is thrown.
@@ -31,33 +25,6 @@ public struct LessonLibrary: Sendable {
     }
     let all = results.withLock { $0 }
     return try items.indices.map { i in try all[i]!.get() }
-  }
-
-  /// One built-in lesson by id, parsing only its file (the id is read from its `id:` line, so
-  /// starting on one lesson does not wait for the others).
-  public static func builtIn(id: String) throws -> Lesson? {
-    for f in builtInFiles where declaredID(f.text) == id {
-      return try LessonLoader.load(text: f.text, file: f.path)
-    }
-    return nil
-  }
-
-  /// The value of a top-level `id:` line, without parsing the YAML.
-  static func declaredID(_ text: String) -> String? {
-    for line in text.split(separator: "\n") where line.hasPrefix("id:") {
-      var v = Substring(line.dropFirst(3))
-      while let c = v.first, c == " " || c == "\t" || c == "\"" || c == "'" { v = v.dropFirst() }
-      while let c = v.last, c == " " || c == "\t" || c == "\"" || c == "'" || c == "\r" {
-        v = v.dropLast()
-      }
-      return String(v)
-    }
-    return nil
-  }
-
-  /// The built-in lesson files as (name, text), for tests and `lint --builtin`.
-  public static var builtInFiles: [(path: String, text: String)] {
-    EmbeddedLessons.files.filter { $0.path.hasSuffix(".yaml") }
   }
 
   /// Adds every `.yaml` file of a directory; a lesson with the same id replaces the built-in.

@@ -1,5 +1,6 @@
 // handshake-bench: measures the engine on this machine (run with `swift run -c release
 // handshake-bench`). Each case runs in its own child process so its peak memory is its own.
+import BuiltinLessons
 import Foundation
 import HandshakeApp
 import HandshakeCapture
@@ -161,6 +162,7 @@ func runCase(_ name: String) {
     var scenario = floodScenario(count: 500_000, backlog: 128, cookies: .onOverflow)
     scenario.recordSnapshots = false  // an export needs the segments only
     let t = Simulation.run(scenario)
+    let runPeak = peakMemoryMB()
     let path = FileManager.default.temporaryDirectory.appendingPathComponent(
       "handshake-bench-\(getpid()).pcap"
     ).path
@@ -186,7 +188,8 @@ func runCase(_ name: String) {
         + String(
           format: "best %.2f s, median %.2f s (%.1f M segments/s)", seconds(sorted[0]),
           seconds(sorted[2]), Double(t.transmissions.count) / seconds(sorted[2]) / 1e6)
-        + String(format: ", peak memory %.0f MB", peakMemoryMB()))
+        + String(
+          format: ", peak memory %.0f MB (%.0f MB once the run was made)", peakMemoryMB(), runPeak))
   case "capture":
     captureBenchmark()
   case "capture-random":

@@ -1,4 +1,5 @@
 import ArgumentParser
+import BuiltinLessons
 import HandshakeApp
 import HandshakeCapture
 import HandshakeIO
@@ -29,8 +30,12 @@ struct HandshakeTUI: ParsableCommand {
   /// an error, not a silent success.
   static func main() {
     do {
-      var command = try parseAsRoot()
-      try command.run()
+      if let request = PlayRequest.fast(Array(CommandLine.arguments.dropFirst())) {
+        try request.run()
+      } else {
+        var command = try parseAsRoot()
+        try command.run()
+      }
       try StandardOutput.shared.finish()
     } catch {
       let code = exitCode(for: error)
@@ -68,6 +73,17 @@ func printError(_ s: String) {
 struct LessonOptions: ParsableArguments {
   @Option(name: .customLong("lessons"), help: "A directory of extra lessons (.yaml).")
   var directory: String?
+
+  var source: LessonSource { LessonSource(directory: directory) }
+  func library() throws -> (library: LessonLibrary, warnings: [String]) { try source.library() }
+  func libraryWarningOnce() throws -> LessonLibrary { try source.libraryWarningOnce() }
+  func resolve(_ name: String) throws -> ResolvedInput { try source.resolve(name) }
+  func lesson(_ name: String) throws -> Lesson { try source.lesson(name) }
+}
+
+/// Where lessons come from: the built-in ones, and a teacher's folder (`--lessons`) if given.
+struct LessonSource {
+  var directory: String? = nil
 
   /// The built-in lessons and those of --lessons; each file of the folder that could not be
   /// used is a warning (the others are still there).

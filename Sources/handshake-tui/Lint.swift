@@ -1,4 +1,5 @@
 import ArgumentParser
+import BuiltinLessons
 import HandshakeIO
 import HandshakeLessons
 import HandshakeSim

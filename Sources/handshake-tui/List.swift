@@ -1,4 +1,5 @@
 import ArgumentParser
+import BuiltinLessons
 import HandshakeIO
 import HandshakeLessons
 import HandshakeSim
@@ -14,34 +15,54 @@ struct List: ParsableCommand {
   @Option(help: "text or json.") var format: Format = .text
   @Option(help: "Language of the titles (en or ko).") var lang: String = "en"
 
+  /// A lesson as the list shows it.
+  struct Row {
+    var id: String
+    var title: Localized
+    var level: String
+    var tags: [String]
+    var steps: Int
+  }
+
   func run() throws {
-    let lib = try options.libraryWarningOnce()
     let language = Language(rawValue: lang) ?? .en
-    // Each lesson's step count is a run of it: all at once, on every core; the panels'
-    // snapshots are not needed to count steps.
-    let counts = try LessonLibrary.inParallel(lib.lessons) { l in
-      var scenario = l.scenario
-      scenario.recordSnapshots = false
-      return Simulation.run(scenario).stepCount
+    let rows: [Row]
+    if options.directory == nil {
+      // The built-in lessons only: the index made when the program was built has it all.
+      rows = BuiltinLessonIndex.entries.map {
+        Row(id: $0.id, title: $0.title, level: $0.level, tags: $0.tags, steps: $0.steps)
+      }
+    } else {
+      let lib = try options.libraryWarningOnce()
+      // Each lesson's step count is a run of it: all at once, on every core; the panels'
+      // snapshots are not needed to count steps.
+      let counts = try LessonLibrary.inParallel(lib.lessons) { l in
+        var scenario = l.scenario
+        scenario.recordSnapshots = false
+        return Simulation.run(scenario).stepCount
+      }
+      rows = zip(lib.lessons, counts).map {
+        Row(
+          id: $0.id, title: $0.title, level: $0.level.rawValue, tags: $0.tags, steps: $1)
+      }
     }
     switch format {
     case .text:
-      let width = lib.lessons.map(\.id.count).max() ?? 0
-      for (l, steps) in zip(lib.lessons, counts) {
-        let id = l.id + String(repeating: " ", count: width - l.id.count)
+      let width = rows.map(\.id.count).max() ?? 0
+      for r in rows {
+        let id = r.id + String(repeating: " ", count: width - r.id.count)
         output(
-          "\(id)  \(pad(String(steps), 4)) steps  \(l.title[language])  [\(l.tags.joined(separator: ", "))]"
+          "\(id)  \(pad(String(r.steps), 4)) steps  \(r.title[language])  [\(r.tags.joined(separator: ", "))]"
         )
       }
     case .json:
       output("[")
-      for (i, l) in lib.lessons.enumerated() {
-        let steps = counts[i]
-        let tags = l.tags.map(\.jsonQuoted).joined(separator: ",")
+      for (i, r) in rows.enumerated() {
+        let tags = r.tags.map(\.jsonQuoted).joined(separator: ",")
         output(
-          "  {\"id\":\(l.id.jsonQuoted),\"title\":{\"en\":\(l.title.en.jsonQuoted),\"ko\":\(l.title.ko.jsonQuoted)},"
-            + "\"level\":\(l.level.rawValue.jsonQuoted),\"steps\":\(steps),\"tags\":[\(tags)]}"
-            + (i + 1 < lib.lessons.count ? "," : ""))
+          "  {\"id\":\(r.id.jsonQuoted),\"title\":{\"en\":\(r.title.en.jsonQuoted),\"ko\":\(r.title.ko.jsonQuoted)},"
+            + "\"level\":\(r.level.jsonQuoted),\"steps\":\(r.steps),\"tags\":[\(tags)]}"
+            + (i + 1 < rows.count ? "," : ""))
       }
       output("]")
     }

@@ -5,21 +5,16 @@ import HandshakeApp
 import HandshakeIO
 import HandshakeLessons
 
-/// Options and start-up shared by the commands that open the interactive screen (`play` and
-/// `open`): language, theme, colour, and what to say when there is no terminal.
-struct ScreenOptions: ParsableArguments {
-  @Option(help: "en or ko (default: from LC_ALL, LC_MESSAGES or LANG).") var lang: String?
-  @Option(help: "default, projector, projector-light or mono (mono when NO_COLOR is set).")
-  var theme: String?
-  @Flag(help: "Draw with ASCII only (for terminals that cannot show Unicode).") var ascii = false
-  @Flag(help: "Start with absolute sequence numbers (a switches).") var absolute = false
-  @Flag(help: "Quiz mode: a question is revealed by answering it, and scored (Q switches).")
+/// What the interactive screen opens with (`play`, `open`, `live`, `sandbox`, `presenter`):
+/// language, theme, colour, and what to say when there is no terminal. Plain values, so that
+/// `play` with no options can start without the argument parser (see `PlayRequest.fast`).
+struct ScreenSettings {
+  var lang: String? = nil
+  var theme: String? = nil
+  var ascii = false
+  var absolute = false
   var quiz = false
-  @Option(help: "With --quiz: append one JSON line per answer to this file.") var quizLog: String?
-  @Flag(
-    help:
-      "Plain text, one step at a time, for a screen reader or TERM=dumb: no boxes, no cursor movement; type Enter, b, a step number or an answer, then Enter."
-  )
+  var quizLog: String? = nil
   var plain = false
 
   var environment: [String: String] { ProcessInfo.processInfo.environment }
@@ -106,7 +101,7 @@ struct ScreenOptions: ParsableArguments {
   }
 }
 
-extension ScreenOptions {
+extension ScreenSettings {
   /// Plain mode: a step's block of text, then a line of input, until `q` or the end of input.
   func showPlain(_ model: AppModel, poll: ((inout AppModel) -> Void)?) {
     var m = model
@@ -125,6 +120,41 @@ extension ScreenOptions {
         break
       }
     }
+  }
+}
+
+/// The screen's options on the command line.
+struct ScreenOptions: ParsableArguments {
+  @Option(help: "en or ko (default: from LC_ALL, LC_MESSAGES or LANG).") var lang: String?
+  @Option(help: "default, projector, projector-light or mono (mono when NO_COLOR is set).")
+  var theme: String?
+  @Flag(help: "Draw with ASCII only (for terminals that cannot show Unicode).") var ascii = false
+  @Flag(help: "Start with absolute sequence numbers (a switches).") var absolute = false
+  @Flag(help: "Quiz mode: a question is revealed by answering it, and scored (Q switches).")
+  var quiz = false
+  @Option(help: "With --quiz: append one JSON line per answer to this file.") var quizLog: String?
+  @Flag(
+    help:
+      "Plain text, one step at a time, for a screen reader or TERM=dumb: no boxes, no cursor movement; type Enter, b, a step number or an answer, then Enter."
+  )
+  var plain = false
+
+  var settings: ScreenSettings {
+    ScreenSettings(
+      lang: lang, theme: theme, ascii: ascii, absolute: absolute, quiz: quiz, quizLog: quizLog,
+      plain: plain)
+  }
+
+  func language() throws -> Language { try settings.language() }
+  func themeName() throws -> String { try settings.themeName() }
+
+  /// Runs the screen until the user quits (see `ScreenSettings.show`).
+  func show(
+    _ model: AppModel,
+    moreLessons: () -> (lessons: [Lesson], warnings: [String]) = { ([], []) },
+    poll: ((inout AppModel) -> Void)? = nil
+  ) throws {
+    try settings.show(model, moreLessons: moreLessons, poll: poll)
   }
 }
 

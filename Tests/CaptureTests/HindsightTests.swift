@@ -1,3 +1,4 @@
+import BuiltinLessons
 import Foundation
 import HandshakeApp
 import HandshakeExport

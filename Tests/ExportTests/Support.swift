@@ -1,3 +1,4 @@
+import BuiltinLessons
 import Foundation
 import HandshakeLessons
 import HandshakeSim

@@ -1,3 +1,4 @@
+import BuiltinLessons
 import HandshakeApp
 import HandshakeLessons
 import TerminalUI

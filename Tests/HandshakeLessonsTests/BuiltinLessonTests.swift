@@ -1,3 +1,4 @@
+import BuiltinLessons
 import Foundation
 import Testing
 
@@ -17,6 +18,22 @@ struct BuiltinLessonTests {
   func tenLessons() throws {
     let lib = try LessonLibrary.builtIn()
     #expect(lib.lessons.map(\.id) == Self.expectedIDs)
+  }
+
+  @Test("the index made at build time is what the lessons load and run to now")
+  func index() throws {
+    let lib = try LessonLibrary.builtIn()
+    let live = zip(LessonLibrary.builtInFiles, lib.lessons).map { f, l in
+      BuiltinLessonEntry(
+        id: l.id, path: f.path, title: l.title, level: l.level.rawValue, tags: l.tags,
+        steps: LessonRun(l).timeline.stepCount)
+    }
+    #expect(BuiltinLessonIndex.entries == live)
+    // Found by id, a lesson is the one its file holds.
+    for e in BuiltinLessonIndex.entries {
+      #expect(try LessonLibrary.builtIn(id: e.id)?.id == e.id)
+    }
+    #expect(try LessonLibrary.builtIn(id: "no-such-lesson") == nil)
   }
 
   @Test(

@@ -1,3 +1,4 @@
+import BuiltinLessons
 import HandshakeSim
 import Testing
 
