@@ -59,10 +59,12 @@ let package = Package(
     .target(name: "TmuxDriver"),
 
     // MARK: Build tooling: embeds lessons/ and assets/ into the binary.
-    .executableTarget(name: "EmbedTool"),
+    .target(name: "SwiftLiteral"),
+    .executableTarget(name: "EmbedTool", dependencies: ["SwiftLiteral"]),
     .plugin(name: "EmbedFiles", capability: .buildTool(), dependencies: ["EmbedTool"]),
     // The built-in lessons' index (ids, titles, step counts), made by loading and running them.
-    .executableTarget(name: "LessonIndexTool", dependencies: ["HandshakeLessons"]),
+    .executableTarget(
+      name: "LessonIndexTool", dependencies: ["HandshakeLessons", "SwiftLiteral"]),
     .plugin(name: "IndexLessons", capability: .buildTool(), dependencies: ["LessonIndexTool"]),
 
     // MARK: Executables

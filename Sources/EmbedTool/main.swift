@@ -4,6 +4,7 @@
 // time, into dictionaries: the program reads no YAML for them when it starts, and a line outside
 // their simple form stops the build with file:line:column.
 import Foundation
+import SwiftLiteral
 
 let args = CommandLine.arguments
 guard args.count >= 4 else {
@@ -13,28 +14,6 @@ guard args.count >= 4 else {
 let root = URL(fileURLWithPath: args[1]).standardizedFileURL.path
 let output = URL(fileURLWithPath: args[2])
 let typeName = args[3]
-
-/// A Swift string literal holding `text` exactly: every character that could end or bend the
-/// literal, and every control character, is escaped.
-func literal(_ text: String) -> String {
-  var out = "\""
-  for u in text.unicodeScalars {
-    switch u {
-    case "\\": out += "\\\\"
-    case "\"": out += "\\\""
-    case "\n": out += "\\n"
-    case "\r": out += "\\r"
-    case "\t": out += "\\t"
-    default:
-      if u.value < 0x20 || (0x7F...0x9F).contains(u.value) {
-        out += "\\u{\(String(u.value, radix: 16))}"
-      } else {
-        out.unicodeScalars.append(u)
-      }
-    }
-  }
-  return out + "\""
-}
 
 func fail(_ file: String, _ line: Int, _ column: Int, _ message: String) -> Never {
   FileHandle.standardError.write(Data("\(file):\(line):\(column): error: \(message)\n".utf8))

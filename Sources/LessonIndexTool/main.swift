@@ -4,32 +4,12 @@
 // whose run breaks its checks stops the build with file:line:column.
 import Foundation
 import HandshakeLessons
+import SwiftLiteral
 
 let args = CommandLine.arguments
 guard args.count >= 2 else {
   FileHandle.standardError.write(Data("usage: LessonIndexTool OUTPUT LESSON.yaml...\n".utf8))
   exit(2)
-}
-
-/// A Swift string literal holding `text` exactly.
-func literal(_ text: String) -> String {
-  var out = "\""
-  for u in text.unicodeScalars {
-    switch u {
-    case "\\": out += "\\\\"
-    case "\"": out += "\\\""
-    case "\n": out += "\\n"
-    case "\r": out += "\\r"
-    case "\t": out += "\\t"
-    default:
-      if u.value < 0x20 || (0x7F...0x9F).contains(u.value) {
-        out += "\\u{\(String(u.value, radix: 16))}"
-      } else {
-        out.unicodeScalars.append(u)
-      }
-    }
-  }
-  return out + "\""
 }
 
 var lines: [String] = []
