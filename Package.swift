@@ -53,7 +53,9 @@ let package = Package(
     .target(
       name: "CNcursesw",
       linkerSettings: [.linkedLibrary("ncursesw"), .linkedLibrary("tinfo")]),
-    .target(name: "CursesBackend", dependencies: ["CNcursesw", "HandshakeApp", "TerminalUI"]),
+    .target(
+      name: "CursesBackend",
+      dependencies: ["CNcursesw", "HandshakeApp", "HandshakeIO", "TerminalUI"]),
 
     // MARK: Test and benchmark support: drives the real binary in tmux.
     .target(name: "TmuxDriver"),

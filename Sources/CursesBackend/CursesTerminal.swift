@@ -1,6 +1,7 @@
 import CNcursesw
 import Foundation
 import HandshakeApp
+import HandshakeIO
 import TerminalUI
 
 /// The only code that talks to ncurses: it sets the terminal up, draws frames, reads keys, and
@@ -49,7 +50,7 @@ public final class CursesTerminal {
       if screen != nil { endwin() }
       cn_restore_terminal()
       throw Failure.cannotStart(
-        "this terminal (TERM=\(ProcessInfo.processInfo.environment["TERM"] ?? "?")) cannot move the cursor"
+        "this terminal (TERM=\(Environment["TERM"] ?? "?")) cannot move the cursor"
       )
     }
     cn_capture_terminfo()
@@ -61,7 +62,7 @@ public final class CursesTerminal {
     keypad(cn_stdscr(), true)
     set_escdelay(25)
     curs_set(0)
-    let noColor = !(ProcessInfo.processInfo.environment["NO_COLOR"] ?? "").isEmpty
+    let noColor = !(Environment["NO_COLOR"] ?? "").isEmpty
     if has_colors() && !noColor {
       start_color()
       use_default_colors()
@@ -74,10 +75,9 @@ public final class CursesTerminal {
   /// Sets the locale before curses starts: the environment's if it is UTF-8 (or Hangul and box
   /// drawing come out blank), else a UTF-8 locale that exists, else ASCII.
   private func chooseLocale(forceASCII: Bool) {
-    let env = ProcessInfo.processInfo.environment
     let asked =
-      env["LC_ALL"].flatMap { $0.isEmpty ? nil : $0 } ?? env["LC_CTYPE"]
-      .flatMap { $0.isEmpty ? nil : $0 } ?? env["LANG"] ?? ""
+      Environment["LC_ALL"].flatMap { $0.isEmpty ? nil : $0 } ?? Environment["LC_CTYPE"]
+      .flatMap { $0.isEmpty ? nil : $0 } ?? Environment["LANG"] ?? ""
     let took = setlocale(LC_ALL, "") != nil
     if forceASCII {
       asciiOnly = true

@@ -1,5 +1,6 @@
 import Foundation
 import HandshakeApp
+import HandshakeIO
 import HandshakeLessons
 import TerminalUI
 
@@ -43,9 +44,9 @@ public enum TerminalApp {
       m.warn([note])
     }
     // For the benchmark: the wall-clock time the first frame was on screen.
-    var firstFrameFile = ProcessInfo.processInfo.environment["HANDSHAKE_FIRST_FRAME_FILE"]
+    var firstFrameFile = Environment["HANDSHAKE_FIRST_FRAME_FILE"]
     // For the tests: how many frames were drawn, written at the end.
-    let framesFile = ProcessInfo.processInfo.environment["HANDSHAKE_FRAMES_FILE"]
+    let framesFile = Environment["HANDSHAKE_FRAMES_FILE"]
     var frames = 0
     defer {
       if let path = framesFile {

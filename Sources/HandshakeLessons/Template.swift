@@ -98,44 +98,57 @@ extension Template {
   static func parse(
     _ text: String, language: Language, mark: SourceMark, hosts: [String], ladder: Set<Int>
   ) throws(LessonError) -> [Piece] {
+    // Over the UTF-8 bytes: the braces are ASCII, so a brace byte is never part of a longer
+    // character, and the text between them is copied a run at a time (walking Characters costs
+    // a grapheme-break check each, and this runs for every text of a lesson at launch).
     var pieces: [Piece] = []
     var literal = ""
-    var chars = Array(text)
+    let bytes = Array(text.utf8)
+    let open = UInt8(ascii: "{")
+    let shut = UInt8(ascii: "}")
     var i = 0
+    var runStart = 0
     func fail(_ msg: String) -> LessonError { LessonError(mark, msg) }
-    while i < chars.count {
-      let c = chars[i]
-      if c == "{" {
-        if i + 1 < chars.count && chars[i + 1] == "{" {
+    func flushRun(to end: Int) {
+      if end > runStart { literal += String(decoding: bytes[runStart..<end], as: UTF8.self) }
+    }
+    while i < bytes.count {
+      let c = bytes[i]
+      if c == open {
+        flushRun(to: i)
+        if i + 1 < bytes.count && bytes[i + 1] == open {
           literal.append("{")
           i += 2
+          runStart = i
           continue
         }
-        guard let close = chars[(i + 1)...].firstIndex(of: "}") else {
+        guard let close = bytes[(i + 1)...].firstIndex(of: shut) else {
           throw fail(
             "the \(language.rawValue) text has '{' with no closing '}' (write '{{' for a brace)")
         }
-        let name = String(chars[(i + 1)..<close]).trimmingSpaces
+        let name = String(decoding: bytes[(i + 1)..<close], as: UTF8.self).trimmingSpaces
         if !literal.isEmpty {
           pieces.append(.text(literal))
           literal = ""
         }
         pieces.append(.value(try placeholder(name, fail: fail, hosts: hosts, ladder: ladder)))
         i = close + 1
+        runStart = i
         continue
       }
-      if c == "}" {
-        if i + 1 < chars.count && chars[i + 1] == "}" {
+      if c == shut {
+        flushRun(to: i)
+        if i + 1 < bytes.count && bytes[i + 1] == shut {
           literal.append("}")
           i += 2
+          runStart = i
           continue
         }
         throw fail("the \(language.rawValue) text has a '}' with no '{' (write '}}' for a brace)")
       }
-      literal.append(c)
       i += 1
     }
-    chars = []
+    flushRun(to: bytes.count)
     if !literal.isEmpty { pieces.append(.text(literal)) }
     return pieces
   }

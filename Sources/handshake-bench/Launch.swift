@@ -1,6 +1,9 @@
 // Launch to first frame under a real pseudo-terminal (issue 15): the program is started on the
 // pty's slave side at 100×30 and the clock stops when the frame's text reaches the master side.
+import BuiltinLessons
 import Foundation
+import HandshakeApp
+import HandshakeLessons
 import TmuxDriver
 
 #if canImport(Glibc)
@@ -132,4 +135,40 @@ func launchBenchmarks() {
       String(format: "  %@: %.1f ms (min %.1f, max %.1f)", label, f.median, f.min, f.max)
         + (label.hasPrefix("less") ? "" : ratio))
   }
+}
+
+/// Where a launch's time goes: each part of `play normal`'s way to its first frame, timed on its
+/// first call in a fresh process (this case runs alone in its own), then once more warm.
+func launchPartsBenchmarks() {
+  let clock = ContinuousClock()
+  func ms(_ d: Duration) -> String { String(format: "%.2f ms", seconds(d) * 1000) }
+  var lesson: Lesson? = nil
+  let load = clock.measure { lesson = try? LessonLibrary.builtIn(id: "normal") }
+  guard let lesson else {
+    print("launch parts: the normal lesson did not load")
+    return
+  }
+  let repeats = Int(ProcessInfo.processInfo.environment["HANDSHAKE_BENCH_REPEAT"] ?? "") ?? 20
+  let loadWarm =
+    clock.measure { for _ in 0..<repeats { _ = try? LessonLibrary.builtIn(id: "normal") } }
+    / repeats
+  var run: LessonRun? = nil
+  let runCold = clock.measure { run = LessonRun(lesson) }
+  let runWarm = clock.measure { run = LessonRun(lesson) }
+  let strings = clock.measure { _ = Assets.strings(.en)["help_title"] }
+  let themes = clock.measure { _ = Assets.theme("default") }
+  var model: AppModel? = nil
+  let modelCold = clock.measure {
+    var m = AppModel(lessons: [lesson], lessonID: lesson.id, language: .en, theme: "default")
+    Update.apply(.resize(width: 100, height: 30), to: &m)
+    model = m
+  }
+  guard let model else { return }
+  let renderCold = clock.measure { _ = AppView.render(model) }
+  let renderWarm = clock.measure { _ = AppView.render(model) }
+  print(
+    "launch parts (first call, then warm): load the lesson \(ms(load)) (\(ms(loadWarm))), "
+      + "run it \(ms(runCold)) (\(ms(runWarm)); \(run?.timeline.stepCount ?? 0) steps), "
+      + "strings \(ms(strings)), themes \(ms(themes)), model \(ms(modelCold)), "
+      + "first frame at 100×30 \(ms(renderCold)) (\(ms(renderWarm)))")
 }

@@ -200,6 +200,8 @@ func runCase(_ name: String) {
     uiBenchmarks()
   case "launch":
     launchBenchmarks()
+  case "launch-parts":
+    launchPartsBenchmarks()
   case "deep":
     deepBenchmarks()
   case "whatif":
@@ -218,7 +220,7 @@ if args.count > 1 {
     Data("handshake-bench: each case runs in its own process (build with -c release)\n".utf8))
   for c in [
     "bulk", "bulk-records", "flood-off", "flood-on", "access", "pcap", "capture",
-    "capture-random", "syn-tuple", "ui", "launch", "deep", "whatif",
+    "capture-random", "syn-tuple", "ui", "launch", "launch-parts", "deep", "whatif",
   ] {
     let p = Process()
     p.executableURL = URL(fileURLWithPath: args[0])

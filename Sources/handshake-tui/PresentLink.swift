@@ -1,5 +1,6 @@
 import Foundation
 import HandshakeApp
+import HandshakeIO
 
 #if canImport(Glibc)
   import Glibc
@@ -16,9 +17,8 @@ enum PresentSocket {
 
   /// The socket's path, its folder made (0700) and checked.
   static func path() throws(Failure) -> String {
-    let env = ProcessInfo.processInfo.environment
     let base =
-      env["XDG_RUNTIME_DIR"].flatMap { $0.isEmpty ? nil : $0 + "/handshake-tui" }
+      Environment["XDG_RUNTIME_DIR"].flatMap { $0.isEmpty ? nil : $0 + "/handshake-tui" }
       ?? "/tmp/handshake-tui-\(getuid())"
     if mkdir(base, 0o700) != 0 && errno != EEXIST {
       throw Failure(description: "cannot make \(base): \(String(cString: strerror(errno)))")

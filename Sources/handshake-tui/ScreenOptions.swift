@@ -17,13 +17,12 @@ struct ScreenSettings {
   var quizLog: String? = nil
   var plain = false
 
-  var environment: [String: String] { ProcessInfo.processInfo.environment }
-  var noColor: Bool { !(environment["NO_COLOR"] ?? "").isEmpty }
+  var noColor: Bool { !(Environment["NO_COLOR"] ?? "").isEmpty }
 
   func language() throws -> Language {
     guard let l = lang else {
-      let env = environment
-      return Language.from(locale: env["LC_ALL"] ?? env["LC_MESSAGES"] ?? env["LANG"])
+      return Language.from(
+        locale: Environment["LC_ALL"] ?? Environment["LC_MESSAGES"] ?? Environment["LANG"])
     }
     guard let v = Language(rawValue: l) else { throw ValidationError("--lang takes en or ko") }
     return v
@@ -47,7 +46,7 @@ struct ScreenSettings {
     model.absolute = absolute
     model.quizMode = quiz
     // TERM=dumb cannot be drawn on: the same lesson as plain text, said once.
-    let dumb = environment["TERM"] == "dumb"
+    let dumb = Environment["TERM"] == "dumb"
     if plain || dumb {
       if dumb && !plain { printError(Assets.strings(model.language)["plain_dumb"]) }
       showPlain(model, poll: poll)
@@ -108,7 +107,7 @@ extension ScreenSettings {
     var size = winsize()
     let columns =
       ioctl(1, UInt(TIOCGWINSZ), &size) == 0 && size.ws_col > 0
-      ? Int(size.ws_col) : Int(environment["COLUMNS"] ?? "") ?? 80
+      ? Int(size.ws_col) : Int(Environment["COLUMNS"] ?? "") ?? 80
     Update.apply(.resize(width: max(80, columns), height: 30), to: &m)
     m.animation = nil
     while true {
