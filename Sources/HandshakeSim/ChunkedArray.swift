@@ -30,7 +30,7 @@ public struct ChunkedArray<Element> {
 
   /// Adds `e` at the end; existing elements are not moved.
   @inlinable
-  public mutating func append(_ e: Element) {
+  public mutating func append(_ e: consuming Element) {
     if storedCount & Self.mask == 0 {
       // A chunk is allocated at its full size, so filling it copies nothing. Memory the chunk
       // has not been written to yet costs address space, not resident pages (the allocator

@@ -294,6 +294,20 @@ public struct Digest: Hashable, Sendable {
         var b = sum2
         let raw = UnsafeRawPointer(base)
         let wordStart = i
+        // Four words a round, the same sums: after words w0…w3 the second sum has grown by
+        // 4a + 4·w0 + 3·w1 + 2·w2 + w3 (a the first sum before them), so the long chain of
+        // additions one word at a time is cut into four independent ones.
+        while i + 32 <= n {
+          let w0 = UInt64(littleEndian: raw.loadUnaligned(fromByteOffset: i, as: UInt64.self))
+          let w1 = UInt64(littleEndian: raw.loadUnaligned(fromByteOffset: i + 8, as: UInt64.self))
+          let w2 = UInt64(
+            littleEndian: raw.loadUnaligned(fromByteOffset: i + 16, as: UInt64.self))
+          let w3 = UInt64(
+            littleEndian: raw.loadUnaligned(fromByteOffset: i + 24, as: UInt64.self))
+          b &+= (a &+ w0) &<< 2 &+ w1 &* 3 &+ w2 &<< 1 &+ w3
+          a &+= w0 &+ w1 &+ w2 &+ w3
+          i += 32
+        }
         while i + 8 <= n {
           a &+= UInt64(littleEndian: raw.loadUnaligned(fromByteOffset: i, as: UInt64.self))
           b &+= a

@@ -1,5 +1,6 @@
-/// The scheduler's pending events: a binary min-heap ordered by (time, insertion order), so
-/// events at the same instant run in the order they were scheduled and every run is repeatable.
+/// The scheduler's pending events, taken in (time, insertion order) order, so events at the
+/// same instant run in the order they were scheduled and every run is repeatable: a binary
+/// min-heap beside a first-in-first-out lane for the events that come in order.
 struct EventQueue: Sendable {
   enum Kind: Hashable, Sendable {
     /// Copy `copy` of transmission `tx` reaches its destination.
@@ -24,42 +25,85 @@ struct EventQueue: Sendable {
   }
 
   private var heap: [Item] = []
+  /// Landings pushed in (time, order) order, oldest first from `laneHead`: most events are a
+  /// segment's landing one link delay after it was sent, so they come in time order and are
+  /// queued and taken here in constant time; one earlier than the lane's last (jitter, a
+  /// delay) and every other event go to the heap. `pop` takes the smaller of the two heads, so the order is the heap's alone would be.
+  private var lane: [Item] = []
+  private var laneHead = 0
   private var counter: UInt64 = 0
 
-  var isEmpty: Bool { heap.isEmpty }
-  var count: Int { heap.count }
-  var nextTime: VirtualTime? { heap.first?.time }
+  var isEmpty: Bool { heap.isEmpty && laneHead == lane.count }
+  var count: Int { heap.count + lane.count - laneHead }
+  var nextTime: VirtualTime? {
+    guard laneHead < lane.count else { return heap.first?.time }
+    guard let h = heap.first else { return lane[laneHead].time }
+    return h.before(lane[laneHead]) ? h.time : lane[laneHead].time
+  }
 
   mutating func push(_ time: VirtualTime, _ kind: Kind) {
     counter &+= 1
-    heap.append(Item(time: time, order: counter, kind: kind))
-    var i = heap.count - 1
-    while i > 0 {
-      let p = (i - 1) / 2
-      guard heap[i].before(heap[p]) else { break }
-      heap.swapAt(i, p)
-      i = p
+    let item = Item(time: time, order: counter, kind: kind)
+    // Only landings try the lane: a timer far ahead at its tail would send every landing
+    // after it to the heap.
+    let landing: Bool
+    switch kind {
+    case .arrive, .lost: landing = true
+    default: landing = false
+    }
+    if landing && (laneHead == lane.count || !item.before(lane[lane.count - 1])) {
+      lane.append(item)
+    } else {
+      heapPush(item)
     }
   }
 
   mutating func pop() -> Item? {
+    if laneHead < lane.count && (heap.isEmpty || lane[laneHead].before(heap[0])) {
+      let top = lane[laneHead]
+      laneHead += 1
+      if laneHead == lane.count {
+        lane.removeAll(keepingCapacity: true)
+        laneHead = 0
+      } else if laneHead >= 4096 && laneHead * 2 >= lane.count {
+        lane.removeFirst(laneHead)
+        laneHead = 0
+      }
+      return top
+    }
+    return heapPop()
+  }
+
+  // Both sifts move a hole rather than swapping: each level costs one move, not three.
+  private mutating func heapPush(_ item: Item) {
+    heap.append(item)
+    var i = heap.count - 1
+    while i > 0 {
+      let p = (i - 1) / 2
+      guard item.before(heap[p]) else { break }
+      heap[i] = heap[p]
+      i = p
+    }
+    heap[i] = item
+  }
+
+  private mutating func heapPop() -> Item? {
     guard !heap.isEmpty else { return nil }
     let top = heap[0]
     let last = heap.removeLast()
     if !heap.isEmpty {
-      heap[0] = last
       var i = 0
       let n = heap.count
       while true {
         let l = 2 * i + 1
+        guard l < n else { break }
         let r = l + 1
-        var m = i
-        if l < n && heap[l].before(heap[m]) { m = l }
-        if r < n && heap[r].before(heap[m]) { m = r }
-        if m == i { break }
-        heap.swapAt(i, m)
+        let m = r < n && heap[r].before(heap[l]) ? r : l
+        guard heap[m].before(last) else { break }
+        heap[i] = heap[m]
         i = m
       }
+      heap[i] = last
     }
     return top
   }

@@ -685,8 +685,11 @@ public struct PassiveTracker {
     tl.steps.append(
       Timeline.StepInfo(
         firstRecord: Int32(r.lowerBound), recordCount: Int32(r.count), time: time,
+        oldestPending: Int32(tl.transmissions.count), background: false))
+    tl.stepPanels.append(
+      Timeline.StepPanels(
         leftConnection: indices[0], leftListener: -1, rightConnection: indices[1],
-        rightListener: -1, oldestPending: Int32(tl.transmissions.count), background: false))
+        rightListener: -1))
   }
 
   /// False for a side with no connection to show: a closed port that only answered with a

@@ -65,6 +65,12 @@ public struct HostSpec: Hashable, Sendable {
     self.port = port
   }
 
+  /// Whether it runs TCP (`tcpConfig != nil` without copying the configuration out).
+  public var isTCP: Bool {
+    if case .tcp = role { return true }
+    return false
+  }
+
   public var tcpConfig: TCPConfig? {
     if case .tcp(let c) = role { return c }
     return nil

@@ -6,7 +6,7 @@ extension Simulation {
   mutating func segmentArrives(_ seg: Segment, host h: Int32) {
     let key = ConnKey(
       localPort: seg.destinationPort, remote: seg.source, remotePort: seg.sourcePort)
-    if let c = hosts[Int(h)].connsByKey[key] {
+    if let c = hosts[Int(h)].connection(for: key) {
       conns[Int(c)].segmentArrives(seg, now: now, &fx)
       touched.append(c)
       return

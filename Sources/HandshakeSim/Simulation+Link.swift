@@ -5,13 +5,15 @@ extension Simulation {
   static let reorderHold = VirtualDuration.millis(200)
 
   /// Puts a segment on the wire from host `from` and schedules its landing.
-  mutating func transmit(_ seg: Segment, from: Int32, socket: Int32, retransmission: Bool) {
+  mutating func transmit(
+    _ seg: consuming Segment, from: Int32, socket: Int32, retransmission: Bool
+  ) {
     let tx = Int32(tl.transmissions.count)
-    let to = hostByAddress[seg.destination] ?? -1
+    let to = host(at: seg.destination)
     hosts[Int(from)].ipID &+= 1
     tl.transmissions.append(
       Transmission(
-        segment: seg, from: from, to: to, socket: socket, sentAt: now,
+        segment: consume seg, from: from, to: to, socket: socket, sentAt: now,
         sendStep: Int32(tl.steps.count), ipID: hosts[Int(from)].ipID,
         isRetransmission: retransmission, firstLanding: nil, secondLanding: nil))
     outstanding.append(0)
@@ -22,14 +24,15 @@ extension Simulation {
     let toSide = to >= 0 ? hosts[Int(to)].spec.side : (fromSide == .left ? Side.right : .left)
     var latency = toSide == .right ? link.leftToRight : link.rightToLeft
     // A host's own extra delay on what it sends (a slow uplink; a what-if's "latency").
-    if let extra = hosts[Int(from)].spec.tcpConfig?.sendDelay { latency = latency + extra }
+    latency = latency + hosts[Int(from)].sendDelay
     if link.jitter.micros > 0 {
       latency = latency + .micros(Int64(rng.next() % UInt64(link.jitter.micros + 1)))
     }
     var drop: DropReason? = nil
     var duplicate = false
     var reorder = false
-    for (i, rule) in link.faults.enumerated() where rule.matches(seg, from: Int(from)) {
+    for (i, rule) in link.faults.enumerated()
+    where rule.matches(tl.transmissions[Int(tx)].segment, from: Int(from)) {
       faultMatches[i] += 1
       let n = faultMatches[i]
       guard n >= rule.nth && n < rule.nth + rule.count else { continue }
@@ -68,6 +71,15 @@ extension Simulation {
     }
   }
 
+  /// The host with address `a` (the first, if two share it), or -1.
+  func host(at a: IPv4Address) -> Int32 {
+    if hostAddresses.count <= 8 {
+      for (i, h) in hostAddresses.enumerated() where h == a { return Int32(i) }
+      return -1
+    }
+    return hostByAddress[a] ?? -1
+  }
+
   private mutating func schedule(_ t: VirtualTime, _ kind: EventQueue.Kind, _ tx: Int32) {
     outstanding[Int(tx)] += 1
     queue.push(t, kind)
@@ -101,7 +113,7 @@ extension Simulation {
     primaryArrive = tl.records.count
     record(.arrive(tx: tx, note: nil), host: host)
     guard host >= 0 else { return }
-    if hosts[Int(host)].spec.tcpConfig != nil {
+    if hosts[Int(host)].spec.isTCP {
       segmentArrives(tl.transmissions[Int(tx)].segment, host: host)
     } else {
       fx.note(.noTCP)

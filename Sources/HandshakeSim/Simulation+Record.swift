@@ -18,9 +18,12 @@ extension Simulation {
     var i = 0
     // Handling an item can add more (accepting a connection records a call), so index.
     while i < fx.items.count {
-      let item = fx.items[i]
+      // Moved out, a placeholder left behind: copying the item retained its segment's payload
+      // and options only for the list to release them again when it is emptied.
+      var item = Effects.Item.closed(conn: -1)
+      swap(&item, &fx.items[i])
       i += 1
-      switch item {
+      switch consume item {
       case .send(let seg, let socket, let rtx):
         transmit(seg, from: h, socket: socket, retransmission: rtx)
       case .state(let socket, let from, let to):
@@ -63,18 +66,21 @@ extension Simulation {
       background && (scenario.stepPolicy.foldBackgroundAfter.map { backgroundSteps >= $0 } ?? false)
       && tl.steps.count > 1 && tl.steps[tl.steps.count - 1].background
     // A ladder host that nothing in this event touched keeps its snapshots.
-    let prev = tl.steps[tl.steps.count - 1]
     let snap = scenario.recordSnapshots
-    let (lc, ll) =
-      snap && touches(Int32(scenario.left), first)
-      ? snapshotIndices(
-        host: Int32(scenario.left), previous: (prev.leftConnection, prev.leftListener))
-      : (prev.leftConnection, prev.leftListener)
-    let (rc, rl) =
-      snap && touches(Int32(scenario.right), first)
-      ? snapshotIndices(
-        host: Int32(scenario.right), previous: (prev.rightConnection, prev.rightListener))
-      : (prev.rightConnection, prev.rightListener)
+    var panels = Timeline.StepPanels.none
+    if snap {
+      let prev = tl.stepPanels[tl.stepPanels.count - 1]
+      (panels.leftConnection, panels.leftListener) =
+        touches(Int32(scenario.left), first)
+        ? snapshotIndices(
+          host: Int32(scenario.left), previous: (prev.leftConnection, prev.leftListener))
+        : (prev.leftConnection, prev.leftListener)
+      (panels.rightConnection, panels.rightListener) =
+        touches(Int32(scenario.right), first)
+        ? snapshotIndices(
+          host: Int32(scenario.right), previous: (prev.rightConnection, prev.rightListener))
+        : (prev.rightConnection, prev.rightListener)
+    }
     if fold {
       let s = tl.steps.count - 1
       let stepIndex = Int32(s)
@@ -97,18 +103,15 @@ extension Simulation {
       }
       tl.steps[s].recordCount += Int32(count)
       tl.steps[s].time = now
-      tl.steps[s].leftConnection = lc
-      tl.steps[s].leftListener = ll
-      tl.steps[s].rightConnection = rc
-      tl.steps[s].rightListener = rl
       tl.steps[s].oldestPending = oldestPending
+      if snap { tl.stepPanels[s] = panels }
     } else {
       if background { backgroundSteps += 1 }
       tl.steps.append(
         Timeline.StepInfo(
           firstRecord: Int32(first), recordCount: Int32(count), time: now,
-          leftConnection: lc, leftListener: ll, rightConnection: rc, rightListener: rl,
           oldestPending: oldestPending, background: background))
+      if snap { tl.stepPanels.append(panels) }
     }
     if !triggers.isEmpty { checkTriggers(first..<tl.records.count) }
   }
@@ -126,7 +129,7 @@ extension Simulation {
     var ci: Int32 = -1
     var li: Int32 = -1
     if let c = hosts[Int(h)].focus {
-      let snap = conns.withUnsafeBufferPointer { $0[Int(c)].snapshot }
+      let snap = conns[Int(c)].takeSnapshot()
       if let p = previous?.0, p >= 0,
         tl.connectionSnapshots[Int(p)] == snap
       {

@@ -50,6 +50,7 @@ extension Simulation {
         if case .tcp(var c) = hosts[Int(h)].spec.role {
           setting.apply(to: &c)
           hosts[Int(h)].spec.role = .tcp(c)
+          hosts[Int(h)].sendDelay = c.sendDelay
         }
         for i in listeners.indices where listeners[i].host == h {
           switch setting {

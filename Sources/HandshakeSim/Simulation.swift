@@ -17,7 +17,6 @@ public struct Simulation: Sendable {
 
   struct HostRuntime: Sendable {
     var spec: HostSpec
-    var connsByKey: [ConnKey: Int32] = [:]
     var listenerByPort: [UInt16: Int32] = [:]
     /// The connection a ladder panel shows and application calls act on.
     var focus: Int32? = nil
@@ -26,6 +25,23 @@ public struct Simulation: Sendable {
     var nextPort: UInt16
     var usedFixedISN = false
     var ipID: UInt16 = 0
+    /// Its own extra delay on what it sends (`TCPConfig.sendDelay`), kept here: reading it
+    /// through `spec.tcpConfig` copied the whole configuration for every segment.
+    var sendDelay: VirtualDuration = .zero
+    /// The last connection `connsByKey` gave for a key: a transfer's segments all arrive for
+    /// the same one, and hashing its key each time was most of the demultiplexing.
+    var lastDemux: (key: ConnKey, conn: Int32)? = nil
+    var connsByKey: [ConnKey: Int32] = [:] {
+      didSet { lastDemux = nil }
+    }
+
+    /// The connection for `key`, if the host has one.
+    mutating func connection(for key: ConnKey) -> Int32? {
+      if let d = lastDemux, d.key == key { return d.conn }
+      guard let c = connsByKey[key] else { return nil }
+      lastDemux = (key, c)
+      return c
+    }
   }
 
   struct PendingTrigger: Sendable {
@@ -38,6 +54,8 @@ public struct Simulation: Sendable {
 
   var hosts: [HostRuntime]
   var hostByAddress: [IPv4Address: Int32] = [:]
+  /// The hosts' addresses in order, searched first: a scan of a handful beats hashing.
+  var hostAddresses: [IPv4Address] = []
   var conns: [Connection] = []
   /// When each connection's wake-up event is scheduled (nil: none pending).
   var connWake: [VirtualTime?] = []
@@ -69,10 +87,13 @@ public struct Simulation: Sendable {
     isnGenerator = ISNGenerator(seed: seedGen.next())
     synCookie = SynCookie(seed: seedGen.next())
     faultMatches = Array(repeating: 0, count: scenario.link.faults.count)
-    hosts = scenario.hosts.map { HostRuntime(spec: $0, nextPort: $0.port ?? 40000) }
+    hosts = scenario.hosts.map {
+      HostRuntime(spec: $0, nextPort: $0.port ?? 40000, sendDelay: $0.tcpConfig?.sendDelay ?? .zero)
+    }
     for (i, h) in scenario.hosts.enumerated() where hostByAddress[h.address] == nil {
       hostByAddress[h.address] = Int32(i)
     }
+    hostAddresses = scenario.hosts.map(\.address)
     tl = Timeline(
       seed: scenario.seed,
       hosts: scenario.hosts.map {
@@ -85,8 +106,8 @@ public struct Simulation: Sendable {
     // Step 0: the scene before anything happens.
     tl.steps.append(
       Timeline.StepInfo(
-        firstRecord: 0, recordCount: 0, time: .zero, leftConnection: -1, leftListener: -1,
-        rightConnection: -1, rightListener: -1, oldestPending: 0, background: false))
+        firstRecord: 0, recordCount: 0, time: .zero, oldestPending: 0, background: false))
+    if scenario.recordSnapshots { tl.stepPanels.append(.none) }
     for (i, entry) in scenario.script.enumerated() {
       switch entry.trigger {
       case .at(let t): queue.push(t, .action(entry: Int32(i), round: 0))

@@ -18,14 +18,9 @@ extension Timeline {
   /// run is complete), so showing a number relative costs a lookup, not a scan back to the
   /// sender's SYN: a trace of 50,000 injected segments would otherwise be quadratic.
   public mutating func indexRelativeBases() {
-    struct Direction: Hashable {
-      var from: IPv4Address
-      var fromPort: UInt16
-      var to: IPv4Address
-      var toPort: UInt16
-    }
-    var lastSyn: [Direction: SeqNum] = [:]
-    var first: [Direction: SeqNum] = [:]
+    // One base per direction: its latest SYN's sequence number once one has been seen, else
+    // one before the first segment's (as a capture that starts mid-connection shows it).
+    var table = DirectionTable(directions: transmissions.count)
     var out = ChunkedArray<RelativeBase>()
     var firstOfSocket = [Int32](repeating: -1, count: sockets.count)
     for i in transmissions.indices {
@@ -33,15 +28,19 @@ extension Timeline {
       if sock >= 0 && sock < firstOfSocket.count && firstOfSocket[sock] < 0 {
         firstOfSocket[sock] = Int32(i)
       }
-      let s = transmissions[i].segment
-      let d = Direction(
-        from: s.source, fromPort: s.sourcePort, to: s.destination, toPort: s.destinationPort)
-      let r = Direction(
-        from: s.destination, fromPort: s.destinationPort, to: s.source, toPort: s.sourcePort)
-      if s.flags.contains(.syn) { lastSyn[d] = s.seq }
-      if first[d] == nil { first[d] = s.seq }
-      let seq = lastSyn[d] ?? (first[d] ?? s.seq) - UInt32(1)
-      let ack = lastSyn[r] ?? first[r].map { $0 - UInt32(1) } ?? SeqNum(0)
+      let d = DirectionTable.Direction(of: i, in: transmissions)
+      let segSeq = transmissions[i].segment.seq
+      let seq: SeqNum
+      if transmissions[i].segment.flags.contains(.syn) {
+        seq = segSeq
+        table.setBase(seq, forDirectionOf: i, in: transmissions)
+      } else if let b = table.base(of: d, in: transmissions) {
+        seq = b
+      } else {
+        seq = segSeq - UInt32(1)
+        table.setBase(seq, forDirectionOf: i, in: transmissions)
+      }
+      let ack = table.base(of: d.reversed, in: transmissions) ?? SeqNum(0)
       out.append(RelativeBase(seq: seq, ack: ack))
     }
     relativeBases = out

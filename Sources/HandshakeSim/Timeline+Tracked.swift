@@ -70,6 +70,8 @@ extension Timeline {
       side[g] == 0 ? trackers[g].stateKnownFrom.left : trackers[g].stateKnownFrom.right
     }
     var known = knownFrom(0) == 0 ? 0 : -1
+    // The tracked host's panel needs a place in every step, snapshots recorded or not.
+    while stepPanels.count < steps.count { stepPanels.append(.none) }
     for s in 0..<steps.count {
       var step = steps[s]
       let first = Int32(out.count)
@@ -100,7 +102,7 @@ extension Timeline {
       let g = shownGroup
       if known < 0 && knownFrom(g) >= 0 && cur[g] >= Int32(knownFrom(g)) { known = s }
       var shown: Int32 = -1
-      let ts = trackers[g].steps[Int(cur[g])]
+      let ts = trackers[g].stepPanels[Int(cur[g])]
       let c = side[g] == 0 ? ts.leftConnection : ts.rightConnection
       if c >= 0 {
         if let mine = snapshotFor[g]?[c] {
@@ -115,7 +117,11 @@ extension Timeline {
       }
       step.firstRecord = first
       step.recordCount = Int32(out.count) - first
-      if h == left { step.leftConnection = shown } else { step.rightConnection = shown }
+      if h == left {
+        stepPanels[s].leftConnection = shown
+      } else {
+        stepPanels[s].rightConnection = shown
+      }
       steps[s] = step
     }
     records = out

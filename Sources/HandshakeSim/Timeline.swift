@@ -18,19 +18,29 @@ public struct Timeline: Sendable {
     public var tracked = false
   }
 
-  /// A step: a contiguous run of records, with the ladder hosts' snapshot indices after it.
+  /// A step: a contiguous run of records.
   public struct StepInfo: Hashable, Sendable {
     public var firstRecord: Int32
     public var recordCount: Int32
     public var time: VirtualTime
-    public var leftConnection: Int32
-    public var leftListener: Int32
-    public var rightConnection: Int32
-    public var rightListener: Int32
     /// Transmissions before this index have all landed by the end of this step.
     public var oldestPending: Int32
     /// Only hosts off the ladder took part (an attacker's segments).
     public var background: Bool
+  }
+
+  /// The ladder hosts' snapshot indices after a step (-1: none). Kept apart from `StepInfo`
+  /// so that a run that records no snapshots (a trace, an export) stores none: 16 bytes a
+  /// step, 24 MB of a million-and-a-half-step flood.
+  public struct StepPanels: Hashable, Sendable {
+    public var leftConnection: Int32
+    public var leftListener: Int32
+    public var rightConnection: Int32
+    public var rightListener: Int32
+
+    /// No snapshot on either side.
+    public static let none = StepPanels(
+      leftConnection: -1, leftListener: -1, rightConnection: -1, rightListener: -1)
   }
 
   public var seed: UInt64
@@ -41,6 +51,8 @@ public struct Timeline: Sendable {
   public var transmissions: ChunkedArray<Transmission>
   public var sockets: [SocketInfo]
   public var steps: ChunkedArray<StepInfo>
+  /// Per step, the panels after it; empty when the run recorded no snapshots.
+  public var stepPanels: ChunkedArray<StepPanels> = []
   public var connectionSnapshots: ChunkedArray<ConnectionSnapshot>
   public var listenerSnapshots: ChunkedArray<ListenerSnapshot>
   /// The last snapshot of every connection, by connection index, at the end of the run.
@@ -93,7 +105,7 @@ public struct Timeline: Sendable {
 
   /// Host `side`'s panel after step `i`.
   public func endpoint(_ side: Side, atStep i: Int) -> EndpointSnapshot {
-    let s = steps[i]
+    let s = i < stepPanels.count ? stepPanels[i] : .none
     let (c, l) =
       side == .left ? (s.leftConnection, s.leftListener) : (s.rightConnection, s.rightListener)
     return EndpointSnapshot(

@@ -121,6 +121,27 @@ struct RelativeBaseIndexTests {
     }
   }
 
+  @Test("a run without snapshots keeps no panels; the same run with them, one per step")
+  func panelsOnlyWithSnapshots() throws {
+    for lesson in try LessonLibrary.builtIn().lessons {
+      var bare = lesson.scenario
+      bare.recordSnapshots = false
+      let without = Simulation.run(bare)
+      let with = Simulation.run(lesson.scenario)
+      #expect(without.stepPanels.isEmpty, "\(lesson.id)")
+      #expect(with.stepPanels.count == with.stepCount, "\(lesson.id)")
+      // The same steps either way: only what is kept of them differs.
+      #expect(without.stepCount == with.stepCount, "\(lesson.id)")
+      #expect(Array(without.steps) == Array(with.steps), "\(lesson.id)")
+      let last = with.stepCount - 1
+      #expect(without.endpoint(.left, atStep: last).connection == nil)
+      #expect(
+        with.endpoint(.left, atStep: last).connection != nil
+          || with.endpoint(.left, atStep: last).listener != nil
+          || with.endpoint(.right, atStep: last).connection != nil, "\(lesson.id)")
+    }
+  }
+
   @Test("the text trace of 50,000 injected segments: a line each, numbers relative")
   func manyInjections() throws {
     var text = """

@@ -37,6 +37,40 @@ struct SchedulerTests {
     }
   }
 
+  @Test("pushes and pops interleaved at random come out as a sorted list gives them")
+  func queueMatchesSortedModel() {
+    var g = SplitMix64(seed: 3)
+    for _ in 0..<20 {
+      var q = EventQueue()
+      var model: [(time: Int64, n: Int32)] = []
+      var n: Int32 = 0
+      var now: Int64 = 0
+      for _ in 0..<2000 {
+        if g.next() % 3 != 0 {
+          // Mostly later than everything queued (a link delay), sometimes earlier (a timer).
+          let t = g.next() % 4 == 0 ? now + Int64(g.next() % 50) : now + 100 + Int64(g.next() % 5)
+          q.push(VirtualTime(micros: t), .wake(conn: n))
+          model.append((t, n))
+          n += 1
+        } else if !model.isEmpty {
+          let i = model.indices.min {
+            (model[$0].time, model[$0].n) < (model[$1].time, model[$1].n)
+          }!
+          let want = model.remove(at: i)
+          #expect(q.nextTime?.micros == want.time)
+          let got = q.pop()
+          guard case .wake(let c)? = got?.kind else {
+            Issue.record("no event")
+            return
+          }
+          #expect(got?.time.micros == want.time && c == want.n)
+          now = want.time
+        }
+        #expect(q.count == model.count)
+      }
+    }
+  }
+
   @Test("same scenario, same timeline, byte for byte")
   func deterministic() {
     let s = Fixture.normal(
