@@ -28,7 +28,8 @@ struct EventQueue: Sendable {
   /// Landings pushed in (time, order) order, oldest first from `laneHead`: most events are a
   /// segment's landing one link delay after it was sent, so they come in time order and are
   /// queued and taken here in constant time; one earlier than the lane's last (jitter, a
-  /// delay) and every other event go to the heap. `pop` takes the smaller of the two heads, so the order is the heap's alone would be.
+  /// delay) and every other event go to the heap. `pop` takes the smaller of the two heads,
+  /// so the order is the one the heap alone would give.
   private var lane: [Item] = []
   private var laneHead = 0
   private var counter: UInt64 = 0

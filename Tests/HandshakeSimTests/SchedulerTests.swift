@@ -45,11 +45,26 @@ struct SchedulerTests {
       var model: [(time: Int64, n: Int32)] = []
       var n: Int32 = 0
       var now: Int64 = 0
+      var lastLanding: Int64 = 0
       for _ in 0..<2000 {
         if g.next() % 3 != 0 {
-          // Mostly later than everything queued (a link delay), sometimes earlier (a timer).
-          let t = g.next() % 4 == 0 ? now + Int64(g.next() % 50) : now + 100 + Int64(g.next() % 5)
-          q.push(VirtualTime(micros: t), .wake(conn: n))
+          // Mostly landings one link delay on, in order (the lane); some earlier than the
+          // last (jitter: the heap); timers at any time (the heap).
+          let kind: EventQueue.Kind
+          let t: Int64
+          switch g.next() % 5 {
+          case 0:
+            t = now + Int64(g.next() % 200)
+            kind = .wake(conn: n)
+          case 1:
+            t = now + Int64(g.next() % 100)
+            kind = .arrive(tx: n, copy: 0)
+          default:
+            t = max(lastLanding, now + 100)
+            lastLanding = t
+            kind = .arrive(tx: n, copy: 0)
+          }
+          q.push(VirtualTime(micros: t), kind)
           model.append((t, n))
           n += 1
         } else if !model.isEmpty {
@@ -59,7 +74,11 @@ struct SchedulerTests {
           let want = model.remove(at: i)
           #expect(q.nextTime?.micros == want.time)
           let got = q.pop()
-          guard case .wake(let c)? = got?.kind else {
+          let c: Int32
+          switch got?.kind {
+          case .wake(let w)?: c = w
+          case .arrive(let tx, _)?: c = tx
+          default:
             Issue.record("no event")
             return
           }
